@@ -1,8 +1,17 @@
 // Copyright 2026 the coro authors. Apache-2.0 license.
 /**
- * Placeholder, filled in by the scheduler work.
+ * Schedulers: an event-loop `IoScheduler` with timers, and a `ThreadPool` on
+ * Deno Workers.
+ *
+ * @example
+ * ```ts
+ * import { ShutdownError } from "@coro/coro/scheduler";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new ShutdownError("closed").name, "ShutdownError");
+ * ```
  *
  * @module
  */
 
-export {};
+export * from "./errors.ts";
