@@ -22,6 +22,8 @@
  */
 export class ShutdownError extends Error {
   /**
+   * Makes the error.
+   *
    * @param message What was refused and why.
    * @param options Standard error options (`cause`).
    */
