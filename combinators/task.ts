@@ -48,9 +48,15 @@ const SYNC_REJECTED = 3;
  * ```
  */
 export class Task<T> implements PromiseLike<T> {
-  #body: TaskBody<T> | undefined;
+  // Typed loosely so that Task<T> stays covariant in T (a Task<number> is a
+  // Task<unknown>); the constructor still takes a TaskBody<T>.
+  // deno-lint-ignore no-explicit-any
+  #body: ((task: any) => T | PromiseLike<T>) | undefined;
   #promise: Promise<T> | undefined = undefined;
-  #controller: AbortController | undefined = undefined;
+  // undefined until the signal is read or the task is cancelled; a
+  // Cancelled box when cancelled before anyone read the signal, so that
+  // cancelling a task nobody listens to costs no AbortController.
+  #abort: AbortController | Cancelled | undefined = undefined;
   #state = NOT_STARTED;
   #result: unknown = undefined;
 
@@ -84,7 +90,12 @@ export class Task<T> implements PromiseLike<T> {
    * ```
    */
   get signal(): AbortSignal {
-    return (this.#controller ??= new AbortController()).signal;
+    const abort = this.#abort;
+    if (abort instanceof AbortController) return abort.signal;
+    const controller = new AbortController();
+    if (abort !== undefined) controller.abort(abort.reason);
+    this.#abort = controller;
+    return controller.signal;
   }
 
   /**
@@ -125,6 +136,28 @@ export class Task<T> implements PromiseLike<T> {
    */
   start(): Promise<T> {
     if (this.#promise !== undefined) return this.#promise;
+    if (this.#state === NOT_STARTED) {
+      this.#run();
+      if (this.#promise !== undefined) return this.#promise;
+    }
+    if (this.#state === SYNC_FULFILLED) {
+      return this.#promise = Promise.resolve(this.#result as T);
+    }
+    if (this.#state === RUNNING) {
+      // Only while the body itself is still running synchronously.
+      throw new TypeError(
+        "Cannot start task: its body asked for the task's own result before returning",
+      );
+    }
+    return this.#promise = Promise.reject(this.#result);
+  }
+
+  /**
+   * Runs the body. A synchronous outcome is kept in #state/#result and no
+   * promise is made for it until someone asks (start/then), so a body that
+   * finishes synchronously under syncWait or a combinator allocates none.
+   */
+  #run(): void {
     const body = this.#body!;
     this.#body = undefined;
     this.#state = RUNNING;
@@ -134,12 +167,16 @@ export class Task<T> implements PromiseLike<T> {
     } catch (error) {
       this.#state = SYNC_REJECTED;
       this.#result = error;
-      return this.#promise = Promise.reject(error);
+      return;
     }
-    if (isThenable(out)) return this.#promise = Promise.resolve(out);
-    this.#state = SYNC_FULFILLED;
-    this.#result = out;
-    return this.#promise = Promise.resolve(out);
+    if (out instanceof Promise) {
+      this.#promise = out;
+    } else if (isThenable(out)) {
+      this.#promise = Promise.resolve(out);
+    } else {
+      this.#state = SYNC_FULFILLED;
+      this.#result = out;
+    }
   }
 
   /**
@@ -228,7 +265,12 @@ export class Task<T> implements PromiseLike<T> {
    * ```
    */
   cancel(reason?: unknown): void {
-    (this.#controller ??= new AbortController()).abort(reason);
+    const abort = this.#abort;
+    if (abort === undefined) {
+      this.#abort = reason === undefined
+        ? CANCELLED_WITHOUT_REASON
+        : new Cancelled(reason);
+    } else if (abort instanceof AbortController) abort.abort(reason);
   }
 
   /**
@@ -239,16 +281,14 @@ export class Task<T> implements PromiseLike<T> {
    * @internal
    */
   [SYNC_RESULT](): SyncResult<T> {
-    if (this.#state === NOT_STARTED) {
-      this.start().catch(ignore);
-    }
+    if (this.#state === NOT_STARTED) this.#run();
     if (this.#state === SYNC_FULFILLED) {
       return { done: true, ok: true, value: this.#result as T };
     }
     if (this.#state === SYNC_REJECTED) {
       return { done: true, ok: false, error: this.#result };
     }
-    return { done: false };
+    return NOT_DONE;
   }
 }
 
@@ -280,4 +320,18 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     typeof (value as PromiseLike<unknown>).then === "function";
 }
 
-function ignore(): void {}
+const NOT_DONE: SyncResult<never> = Object.freeze({
+  done: false,
+  reason: "the task's body is still running asynchronously",
+});
+
+/** A cancellation requested before anyone read the task's signal. */
+class Cancelled {
+  readonly reason: unknown;
+  constructor(reason: unknown) {
+    this.reason = reason;
+  }
+}
+
+// whenAny cancels every loser without a reason: one shared box serves them.
+const CANCELLED_WITHOUT_REASON = new Cancelled(undefined);

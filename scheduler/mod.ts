@@ -15,3 +15,5 @@
  */
 
 export * from "./errors.ts";
+export * from "./thread_pool.ts";
+export * from "./io_scheduler.ts";
