@@ -8,6 +8,9 @@
 //   spinning first, and an AtomicMutex lock/unlock ping-pong: the mutex is
 //   the baton (unlock hands it to the waiting side), with a turn flag
 //   flipped under the lock to prove each round trip happened.
+// - "1,000 items main thread -> worker": an AtomicRingBuffer (capacity
+//   256) against one postMessage per item; the worker posts each batch's
+//   sum back.
 // - "uncontended lock+unlock": AtomicMutex against the local Mutex.
 // - "semaphore acquire+release", "ring buffer produce+consume": the atomic
 //   forms against the local ones, one thread.
@@ -38,6 +41,23 @@ async function startWorker(job: unknown): Promise<Worker> {
   return worker;
 }
 
+/** Starts a worker and resolves each posted answer in turn. */
+async function startAnsweringWorker(
+  job: unknown,
+): Promise<{ worker: Worker; next: () => Promise<number> }> {
+  const worker = new Worker(WORKER_URL, { type: "module" });
+  let pending = Promise.withResolvers<number>();
+  worker.onmessage = (event) => {
+    const p = pending;
+    pending = Promise.withResolvers<number>();
+    p.resolve(event.data);
+  };
+  const next = () => pending.promise;
+  worker.postMessage(job);
+  await next();
+  return { worker, next };
+}
+
 /**
  * A ping-pong case: `setup()` starts the worker on the first call, `round`
  * does one round trip, and the worker is terminated after the last call.
@@ -47,19 +67,22 @@ function pingPongCase<S>(
   baseline: boolean,
   setup: () => Promise<{ worker: Worker; state: S }>,
   round: (state: S) => Promise<void>,
+  group = "cross-thread ping-pong",
+  n = N,
+  warmup = WARMUP,
 ): void {
   let ready: { worker: Worker; state: S } | undefined;
   let calls = 0;
   Deno.bench({
     name,
-    group: "cross-thread ping-pong",
+    group,
     baseline,
-    n: N,
-    warmup: WARMUP,
+    n,
+    warmup,
     async fn() {
       ready ??= await setup();
       await round(ready.state);
-      if (++calls === N + WARMUP) {
+      if (++calls === n + warmup) {
         ready.worker.terminate();
         ready = undefined;
       }
@@ -111,6 +134,59 @@ pingPongCase("AtomicMutex lock/unlock ping-pong", false, async () => {
     held.lock.unlock();
   }
 });
+
+// --- items from the main thread to a worker ---------------------------------
+
+const BATCH = 1_000;
+const BATCH_SUM = (BATCH * (BATCH - 1)) / 2;
+
+function checkSum(sum: number): void {
+  if (sum !== BATCH_SUM) throw new Error(`Lost items: sum ${sum}`);
+}
+
+pingPongCase(
+  "postMessage per item",
+  true,
+  async () => {
+    const { worker, next } = await startAnsweringWorker({
+      mode: "post",
+      batch: BATCH,
+    });
+    return { worker, state: { worker, next } };
+  },
+  async ({ worker, next }) => {
+    const answer = next();
+    for (let i = 0; i < BATCH; i++) worker.postMessage(i);
+    checkSum(await answer);
+  },
+  "1,000 items main thread -> worker",
+  50,
+  5,
+);
+
+pingPongCase(
+  "AtomicRingBuffer produce",
+  false,
+  async () => {
+    const ring = new AtomicRingBuffer(256, { type: Float64Array });
+    const { worker, next } = await startAnsweringWorker({
+      mode: "ring",
+      ring: ring.handle,
+      batch: BATCH,
+    });
+    return { worker, state: { ring, next } };
+  },
+  async ({ ring, next }) => {
+    const answer = next();
+    for (let i = 0; i < BATCH; i++) {
+      if (ring.tryProduce(i) !== "produced") await ring.produce(i);
+    }
+    checkSum(await answer);
+  },
+  "1,000 items main thread -> worker",
+  50,
+  5,
+);
 
 // --- one thread --------------------------------------------------------------
 

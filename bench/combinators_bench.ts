@@ -1,9 +1,9 @@
 // Copyright 2026 the coro authors. Apache-2.0 license.
-// deno-lint-ignore-file require-await no-import-prefix
+// deno-lint-ignore-file require-await
 // The combinators against their plain-promise and Effect peers, side by side:
 //   deno bench -A bench/combinators_bench.ts
 // Each group's baseline is what the same code costs without coro.
-import { Effect } from "npm:effect@^3";
+import { Effect } from "effect";
 import { type Task, task, whenAll, whenAny } from "../combinators/mod.ts";
 
 const N = 10_000;

@@ -4,11 +4,10 @@
 // Groups: uncontended lock+unlock (floor: one `await Promise.resolve()`),
 // tryLock, 1,000 tasks x 10 rounds of contended lock/increment/unlock, and
 // uncontended shared (reader) locking.
-// deno-lint-ignore-file no-import-prefix
-import { Mutex as AsyncMutex, tryAcquire } from "npm:async-mutex@^0.5";
-import AsyncLock from "npm:async-lock@^1";
-import RWLock from "npm:rwlock@^5";
-import { Effect } from "npm:effect@^3";
+import { Mutex as AsyncMutex, tryAcquire } from "async-mutex";
+import AsyncLock from "async-lock";
+import RWLock from "rwlock";
+import { Effect } from "effect";
 import { Mutex } from "../sync/mutex.ts";
 import { SharedMutex } from "../sync/shared_mutex.ts";
 

@@ -9,13 +9,12 @@
 //   backlog of 100 or 100,000 items (flat per-item cost means equal times);
 // - queue hand-off: a waiting consumer, 100,000 items pushed one at a time.
 // Every case checks its own result, so no work can be optimised away.
-// deno-lint-ignore-file no-import-prefix
-import { Sema } from "npm:async-sema@^3";
-import pLimit from "npm:p-limit@^6";
-import PQueue from "npm:p-queue@^8";
-import { Effect, Queue as EffectQueue } from "npm:effect@^3";
-import { FixedBuffer, Repeater } from "npm:@repeaterjs/repeater@^3";
-import { pushable } from "npm:it-pushable@^3";
+import { Sema } from "async-sema";
+import pLimit from "p-limit";
+import PQueue from "p-queue";
+import { Effect, Queue as EffectQueue } from "effect";
+import { FixedBuffer, Repeater } from "@repeaterjs/repeater";
+import { pushable } from "it-pushable";
 import { Semaphore } from "../sync/semaphore.ts";
 import { RingBuffer } from "../sync/ring_buffer.ts";
 import { Queue } from "../sync/queue.ts";

@@ -3,10 +3,9 @@
 // tinypool (useAtomics: false) and workerpool, all with 2 workers:
 // 10,000 tiny add(a, b) tasks all in flight, and one round trip at a time.
 // Run: deno bench -A bench/thread_pool_bench.ts
-// deno-lint-ignore-file no-import-prefix
-import { Piscina } from "npm:piscina@^5";
-import Tinypool from "npm:tinypool@^2";
-import workerpool from "npm:workerpool@^10";
+import { Piscina } from "piscina";
+import Tinypool from "tinypool";
+import workerpool from "workerpool";
 import { ThreadPool } from "../scheduler/mod.ts";
 
 const THREADS = 2;

@@ -16,6 +16,10 @@
 //   core.closed                                // whether close() ran
 //   core.onClose(callback)                     // called once, on the first close
 //   checkPort(what, port, min), checkTimeout(what, timeout): argument checks
+//   checkReusePort(api)                        // throws NotSupported without --unstable-net
+//   await settleConnect(connecting, { hostname, port, timeout, signal })
+//                                              // bounds a connect attempt
+//   statusOf(error)                            // the io status of a socket error
 //   coreOf(conn)                               // the ConnCore made for conn, if any (servers
 //                                              // use it to track and force-close clients)
 //
@@ -157,7 +161,59 @@ function guardFor(
   return new Guard(timeout, signal);
 }
 
-function statusOf(error: unknown): IoStatus {
+/**
+ * Throws `Deno.errors.NotSupported` unless Deno runs with `--unstable-net`:
+ * `api`'s `reusePort` without the flag ends the process instead of throwing
+ * (`Deno.listenDatagram` exists only with the flag).
+ */
+export function checkReusePort(api: string): void {
+  if (
+    typeof (Deno as { listenDatagram?: unknown }).listenDatagram !== "function"
+  ) {
+    throw new Deno.errors.NotSupported(
+      `Cannot listen with reusePort: run Deno with --unstable-net (${api}'s reusePort is unstable)`,
+    );
+  }
+}
+
+/** Where a connect attempt goes and how long it may take. */
+export interface ConnectBounds {
+  hostname: string;
+  port: number;
+  timeout: number | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * Waits for a connect attempt within the timeout and signal: rejects with a
+ * `"TimeoutError"` `DOMException` or `signal.reason` when they end it first
+ * (and closes the connection if the attempt, which cannot be cancelled,
+ * succeeds after all).
+ */
+export async function settleConnect<C extends { close(): void }>(
+  connecting: Promise<C>,
+  bounds: ConnectBounds,
+): Promise<C> {
+  const { hostname, port, timeout, signal } = bounds;
+  if (timeout === undefined && signal === undefined) return await connecting;
+  const guard = new Guard(timeout, signal);
+  try {
+    const outcome = await guard.race(connecting);
+    if (!("close" in outcome)) {
+      connecting.then((late) => late.close(), noop);
+      throw outcome.error ?? new DOMException(
+        `Cannot connect to ${hostname}:${port}: timed out after ${timeout} ms`,
+        "TimeoutError",
+      );
+    }
+    return outcome;
+  } finally {
+    guard.dispose();
+  }
+}
+
+/** The io status a socket error stands for. */
+export function statusOf(error: unknown): IoStatus {
   if (
     error instanceof Deno.errors.ConnectionReset ||
     error instanceof Deno.errors.ConnectionAborted

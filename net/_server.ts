@@ -5,7 +5,8 @@
 //
 //   const core = new ServerCore(listener, (conn) => new MyClient(conn));
 //     // wrap(conn) must build the client on `new ConnCore(conn)` (from
-//     // _conn.ts), which is how the server tracks and force-closes it.
+//     // _conn.ts; StreamClient does), which is how the server tracks and
+//     // force-closes it. StreamServer (stream_server.ts) is the public face.
 //   await core.accept({ timeout, signal })  -> AcceptResult<T>
 //   for await (const client of core) {...}  // ends when shut down
 //   await core.serve(handler, { onError })  // runs handler(client) for each
@@ -32,12 +33,10 @@ import type {
   ServerShutdownOptions,
   ServerShutdownResult,
 } from "./io_status.ts";
+import type { StreamListener } from "./stream_server.ts";
 
 /** The subset of `Deno.Listener` the core needs. */
-export interface StreamListener<C extends StreamConn> {
-  accept(): Promise<C>;
-  close(): void;
-}
+type AcceptingListener<C> = Pick<StreamListener<C>, "accept" | "close">;
 
 const DEFAULT_DEADLINE = 5_000;
 
@@ -50,7 +49,7 @@ function defaultOnError(error: unknown): void {
 
 /** Accepts, tracks and shuts down the clients of one listener. */
 export class ServerCore<C extends StreamConn, T> {
-  readonly listener: StreamListener<C>;
+  readonly listener: AcceptingListener<C>;
   #wrap: (conn: C) => T;
   #controller = new AbortController();
   #accepting = false;
@@ -61,7 +60,7 @@ export class ServerCore<C extends StreamConn, T> {
   #idle: (() => void) | undefined = undefined;
   #shutdown: Promise<ServerShutdownResult> | undefined = undefined;
 
-  constructor(listener: StreamListener<C>, wrap: (conn: C) => T) {
+  constructor(listener: AcceptingListener<C>, wrap: (conn: C) => T) {
     this.listener = listener;
     this.#wrap = wrap;
   }
@@ -163,7 +162,7 @@ export class ServerCore<C extends StreamConn, T> {
     if (core === undefined) {
       conn.close();
       throw new TypeError(
-        "Cannot accept: the server's client wrapper did not build its client on ConnCore",
+        "Cannot accept: the server's wrap function must return a StreamClient of the accepted connection",
       );
     }
     this.#open.add(core);

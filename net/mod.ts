@@ -1,7 +1,9 @@
 // Copyright 2026 the coro authors. Apache-2.0 license.
 /**
  * Networking on Deno's own socket APIs, after libcoro's `coro::net`: TCP
- * (`TcpClient`, `TcpServer`), TLS, UDP and DNS.
+ * (`TcpClient`, `TcpServer`), TLS (`TlsClient`, `TlsServer`), UDP and DNS.
+ * TCP and TLS share one stream API: their clients are `StreamClient`s and
+ * their servers `StreamServer`s.
  *
  * Reads and writes report an io status (`IoResult`: `"ok"`, `"closed"`,
  * `"reset"`, `"timeout"`, `"aborted"`, `"error"`) with the bytes done, so the
@@ -39,6 +41,8 @@
  */
 
 export * from "./io_status.ts";
+export * from "./stream_client.ts";
+export * from "./stream_server.ts";
 export * from "./tcp/client.ts";
 export * from "./tcp/server.ts";
 export * from "./udp/peer.ts";

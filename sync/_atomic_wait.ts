@@ -17,10 +17,15 @@
  *   this way re-check the state and park again, which is harmless.
  *
  * A waiter registers as a sleeper *before* it reads the word and re-checks
- * the state; a waker changes the state *before* it reads `sleepers`. With
- * sequentially consistent atomics, either the waker sees the sleeper (and
- * notifies) or the sleeper sees the new state (or `waitAsync` reports
- * "not-equal"), so no wake-up is lost.
+ * the state; a waker changes the state, then the word, *before* it reads
+ * `sleepers`. With sequentially consistent atomics, either the waker sees
+ * the sleeper (and notifies) or the sleeper sees the new state (or
+ * `waitAsync` reports "not-equal"), so no wake-up is lost.
+ *
+ * `waitAsync` compares values, so the word must not return to a value a
+ * waiter saw while what the waiter checks has changed (ABA). It is either
+ * the whole state the waiter checks (a semaphore's permits) or a counter
+ * bumped on every change that may let a waiter through.
  *
  * @module
  */
@@ -185,8 +190,9 @@ export function waitUntil<T>(
 }
 
 /**
- * Checks the common parts of a handle passed to a `from()` factory and
- * returns its buffer as an `Int32Array` header view.
+ * Checks a handle passed to a `from()` factory (its kind, a
+ * `SharedArrayBuffer` of at least `minBytes`, the magic number in word 0)
+ * and returns its buffer.
  */
 export function checkHandle(
   handle: unknown,
@@ -226,7 +232,7 @@ export function checkHandle(
     Atomics.load(new Int32Array(buffer, 0, 1), 0) !== magic
   ) {
     throw new TypeError(
-      `${what}: the buffer does not hold a ${kind}`,
+      `${what}: the buffer does not hold an ${kind}`,
     );
   }
   return buffer;

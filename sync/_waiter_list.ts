@@ -57,6 +57,12 @@ export class Waiter<T> {
       this.signal = undefined;
     }
   }
+
+  /** Stops listening to the signal and fulfils the waiter's promise. */
+  settle(value: T): void {
+    this.detachSignal();
+    this.resolve(value);
+  }
 }
 
 /** A doubly-linked FIFO/LIFO of {@linkcode Waiter}s with O(1) removal. */
@@ -103,6 +109,17 @@ export class WaiterList<T> {
     waiter.prev = waiter.next = waiter.list = undefined;
     this.length--;
   }
+
+  /**
+   * Fulfils every queued waiter with `value`, front first, or back first
+   * when `lifo`.
+   */
+  settleAll(value: T, lifo = false): void {
+    let waiter: Waiter<T> | undefined;
+    while ((waiter = lifo ? this.pop() : this.shift()) !== undefined) {
+      waiter.settle(value);
+    }
+  }
 }
 
 /**
@@ -138,4 +155,22 @@ export function enqueue<T>(
     signal.addEventListener("abort", onAbort, { once: true });
   }
   return promise;
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/**
+ * The `wait()` of a one-shot primitive (`Event`, `Latch`): rejects with
+ * `signal.reason` if the signal has already aborted, resolves (after the
+ * usual `await` turn) if the primitive is `ready`, else queues a waiter on
+ * `list`.
+ */
+export function waitUntilReady(
+  list: WaiterList<void>,
+  ready: boolean,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (ready) return RESOLVED;
+  return enqueue(list, signal, 0, undefined);
 }

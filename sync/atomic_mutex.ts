@@ -41,7 +41,7 @@ export interface AtomicMutexHandle {
 //   [0] MAGIC     identifies the buffer as an AtomicMutex
 //   [1] STATE     bit 0: locked; bit 1: handed over to a waiter that has not
 //                 claimed it yet; bits 2..30: registered waiters
-//   [2] SLEEPERS  waiters parked in Atomics.waitAsync on STATE
+//   [2] SLEEPERS  waiters parked in Atomics.waitAsync on HANDOVERS
 //   [3] STALE     parked entries whose caller aborted
 //   [4] OWNER     ticket of the lock that holds the mutex, 0 when none
 //   [5] TICKETS   last ticket handed out
@@ -50,6 +50,8 @@ export interface AtomicMutexHandle {
 //                 may claim the mutex, i.e. waiters that registered before
 //                 the unlock that handed it over. The unlocking thread, if it
 //                 locks again at once, cannot take back what it handed over.
+//   [8] HANDOVERS counts hand-overs (wraps); waiters park on it rather than
+//                 on STATE, whose value can repeat while ELIGIBLE moved on
 const MAGIC = 0x4d757478; // "Mutx"
 const STATE = 1;
 const SLEEPERS = 2;
@@ -58,7 +60,8 @@ const OWNER = 4;
 const TICKETS = 5;
 const ARRIVALS = 6;
 const ELIGIBLE = 7;
-const WORDS = 8;
+const HANDOVERS = 8;
+const WORDS = 9;
 
 const LOCKED = 1;
 const GRANT = 2;
@@ -284,7 +287,7 @@ export class AtomicMutex {
     const view = new Int32Array(buffer, 0, WORDS);
     this.#buffer = buffer;
     this.#view = view;
-    this.#site = new WaitSite(view, STATE, SLEEPERS, STALE);
+    this.#site = new WaitSite(view, HANDOVERS, SLEEPERS, STALE);
   }
 
   /**
@@ -535,6 +538,7 @@ export class AtomicMutex {
         // were taken before they were counted, so before this load.
         Atomics.store(view, ELIGIBLE, Atomics.load(view, ARRIVALS));
         if (Atomics.compareExchange(view, STATE, s, s - WAITER + GRANT) === s) {
+          Atomics.add(view, HANDOVERS, 1);
           this.#site.wake(1);
           return;
         }

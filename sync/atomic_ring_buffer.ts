@@ -194,6 +194,7 @@ export class AtomicRingBuffer<T extends number | bigint = number>
   #data: { [index: number]: T };
   #capacity: number;
   #wrap: number;
+  #itemType: "number" | "bigint";
   #items: WaitSite;
   #space: WaitSite;
   #handle: AtomicRingBufferHandle | undefined = undefined;
@@ -267,6 +268,9 @@ export class AtomicRingBuffer<T extends number | bigint = number>
       [index: number]: T;
     };
     this.#capacity = cap;
+    this.#itemType = type === BigInt64Array || type === BigUint64Array
+      ? "bigint"
+      : "number";
     this.#wrap = Math.floor(WRAP_LIMIT / cap) * cap;
     this.#items = new WaitSite(this.#view, ITEMS, ITEM_SLEEPERS, ITEM_STALE);
     this.#space = new WaitSite(this.#view, SPACE, SPACE_SLEEPERS, SPACE_STALE);
@@ -312,7 +316,7 @@ export class AtomicRingBuffer<T extends number | bigint = number>
       buffer.byteLength < dataOffset(cap) + cap * type.BYTES_PER_ELEMENT
     ) {
       throw new TypeError(
-        "Cannot create AtomicRingBuffer from handle: the buffer does not hold a AtomicRingBuffer",
+        "Cannot create AtomicRingBuffer from handle: the buffer does not hold an AtomicRingBuffer",
       );
     }
     adopted = buffer;
@@ -455,7 +459,8 @@ export class AtomicRingBuffer<T extends number | bigint = number>
    * @param value The item.
    * @param options The abort signal.
    * @returns `"produced"`, or `"stopped"` if the buffer is (or gets) shut
-   * down or draining; then the item was not inserted.
+   * down or draining; then the item was not inserted. Rejects with a
+   * `TypeError` if `value` is a bigint for a number buffer or the reverse.
    *
    * @example
    * ```ts
@@ -477,6 +482,8 @@ export class AtomicRingBuffer<T extends number | bigint = number>
     if (signal !== undefined && signal.aborted) {
       return Promise.reject(signal.reason);
     }
+    const error = this.#checkItem(value, "produce");
+    if (error !== undefined) return Promise.reject(error);
     const result = this.#push(value);
     if (result === "produced") return PRODUCED;
     if (result === "stopped") return PRODUCE_STOPPED;
@@ -491,6 +498,8 @@ export class AtomicRingBuffer<T extends number | bigint = number>
    *
    * @param value The item.
    * @returns `"produced"`, `"full"` (nothing changed), or `"stopped"`.
+   * @throws {TypeError} If `value` is a bigint for a number buffer or the
+   * reverse.
    *
    * @example
    * ```ts
@@ -503,6 +512,8 @@ export class AtomicRingBuffer<T extends number | bigint = number>
    * ```
    */
   tryProduce(value: T): TryProduceResult {
+    const error = this.#checkItem(value, "produce");
+    if (error !== undefined) throw error;
     return this.#push(value);
   }
 
@@ -702,6 +713,21 @@ export class AtomicRingBuffer<T extends number | bigint = number>
     if (d >= wrap) d -= 2 * wrap;
     else if (d < -wrap) d += 2 * wrap;
     return d;
+  }
+
+  /**
+   * A number for a bigint buffer (or the reverse) would throw while being
+   * stored, after its slot was claimed, which would stall the buffer: refuse
+   * it up front.
+   */
+  #checkItem(value: T, what: string): TypeError | undefined {
+    const actual: string = typeof value;
+    if (actual === this.#itemType) return undefined;
+    return new TypeError(
+      `Cannot ${what} item: expected a ${this.#itemType} (the ring buffer holds ${this.type.name} elements), got ${
+        describe(value)
+      }`,
+    );
   }
 
   #push(value: T): TryProduceResult {

@@ -8,7 +8,7 @@
 
 import { describe } from "../combinators/_describe.ts";
 import { mutexInternals } from "./_lock_internals.ts";
-import { enqueue, type Waiter, WaiterList } from "./_waiter_list.ts";
+import { enqueue, WaiterList } from "./_waiter_list.ts";
 import { MutexLock } from "./mutex.ts";
 
 /** Options for {@linkcode ConditionVariable.prototype.wait}. */
@@ -195,10 +195,7 @@ export class ConditionVariable {
    * ```
    */
   notifyOne(): void {
-    const waiter = this.#waiters.shift();
-    if (waiter === undefined) return;
-    waiter.detachSignal();
-    waiter.resolve();
+    this.#waiters.shift()?.settle();
   }
 
   /**
@@ -227,10 +224,6 @@ export class ConditionVariable {
    * ```
    */
   notifyAll(): void {
-    let waiter: Waiter<void> | undefined;
-    while ((waiter = this.#waiters.shift()) !== undefined) {
-      waiter.detachSignal();
-      waiter.resolve();
-    }
+    this.#waiters.settleAll(undefined);
   }
 }

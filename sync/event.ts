@@ -7,7 +7,7 @@
  */
 
 import { describe } from "../combinators/_describe.ts";
-import { enqueue, type Waiter, WaiterList } from "./_waiter_list.ts";
+import { WaiterList, waitUntilReady } from "./_waiter_list.ts";
 
 /** The order in which {@linkcode Event.prototype.set} resumes waiters. */
 export type ResumeOrder = "lifo" | "fifo";
@@ -39,8 +39,6 @@ export interface EventWaitOptions {
    */
   signal?: AbortSignal;
 }
-
-const RESOLVED: Promise<void> = Promise.resolve();
 
 /**
  * An event that tasks wait for until some task sets it, libcoro's
@@ -175,14 +173,7 @@ export class Event implements PromiseLike<void> {
   set(): void {
     if (this.#set) return;
     this.#set = true;
-    const waiters = this.#waiters;
-    let waiter: Waiter<void> | undefined;
-    while (
-      (waiter = this.#lifo ? waiters.pop() : waiters.shift()) !== undefined
-    ) {
-      waiter.detachSignal();
-      waiter.resolve();
-    }
+    this.#waiters.settleAll(undefined, this.#lifo);
   }
 
   /**
@@ -227,10 +218,7 @@ export class Event implements PromiseLike<void> {
    * ```
    */
   wait(options?: EventWaitOptions): Promise<void> {
-    const signal = options?.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#set) return RESOLVED;
-    return enqueue(this.#waiters, signal, 0, undefined);
+    return waitUntilReady(this.#waiters, this.#set, options?.signal);
   }
 
   /**

@@ -7,7 +7,7 @@
  */
 
 import { describe } from "../combinators/_describe.ts";
-import { enqueue, type Waiter, WaiterList } from "./_waiter_list.ts";
+import { WaiterList, waitUntilReady } from "./_waiter_list.ts";
 
 /** Options for {@linkcode Latch.prototype.wait}. */
 export interface LatchWaitOptions {
@@ -19,8 +19,6 @@ export interface LatchWaitOptions {
    */
   signal?: AbortSignal;
 }
-
-const RESOLVED: Promise<void> = Promise.resolve();
 
 /**
  * A single-use countdown, libcoro's `coro::latch`: it starts at a count,
@@ -160,12 +158,7 @@ export class Latch implements PromiseLike<void> {
     }
     if (n === 0) return;
     this.#remaining -= n;
-    if (this.#remaining !== 0) return;
-    let waiter: Waiter<void> | undefined;
-    while ((waiter = this.#waiters.shift()) !== undefined) {
-      waiter.detachSignal();
-      waiter.resolve();
-    }
+    if (this.#remaining === 0) this.#waiters.settleAll(undefined);
   }
 
   /**
@@ -191,10 +184,11 @@ export class Latch implements PromiseLike<void> {
    * ```
    */
   wait(options?: LatchWaitOptions): Promise<void> {
-    const signal = options?.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#remaining === 0) return RESOLVED;
-    return enqueue(this.#waiters, signal, 0, undefined);
+    return waitUntilReady(
+      this.#waiters,
+      this.#remaining === 0,
+      options?.signal,
+    );
   }
 
   /**

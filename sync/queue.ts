@@ -6,20 +6,7 @@
  * @module
  */
 
-import { Deque } from "./_deque.ts";
-import {
-  ChannelIterator,
-  deliver,
-  DONE_PROMISE,
-  EMPTY,
-  park,
-  type Parked,
-  stop,
-  STOPPED,
-  STOPPED_PROMISE,
-  wait,
-  wake,
-} from "./_channel.ts";
+import { ItemChannel } from "./_item_channel.ts";
 import type {
   ChannelState,
   ConsumeResult,
@@ -38,12 +25,6 @@ export interface QueueWaitOptions {
    */
   signal?: AbortSignal;
 }
-
-const RUNNING = 0;
-const DRAINING = 1;
-const STOPPED_STATE = 2;
-const STATE_NAMES: readonly ChannelState[] = ["running", "draining", "stopped"];
-const VOID_PROMISE: Promise<void> = Promise.resolve();
 
 /**
  * An unbounded multi-producer multi-consumer queue, libcoro's
@@ -87,10 +68,8 @@ const VOID_PROMISE: Promise<void> = Promise.resolve();
  * ```
  */
 export class Queue<T> implements AsyncIterable<T> {
-  #items = new Deque<T>();
-  #consumers = new Deque<Parked>();
-  #drainWaiters = new Deque<Parked>();
-  #state = RUNNING;
+  // An unbounded channel: producers never wait.
+  #channel = new ItemChannel<T>(Infinity);
 
   /**
    * The number of items queued now.
@@ -107,7 +86,7 @@ export class Queue<T> implements AsyncIterable<T> {
    * ```
    */
   get size(): number {
-    return this.#items.length;
+    return this.#channel.items.length;
   }
 
   /**
@@ -122,7 +101,7 @@ export class Queue<T> implements AsyncIterable<T> {
    * ```
    */
   get isEmpty(): boolean {
-    return this.#items.length === 0;
+    return this.#channel.items.length === 0;
   }
 
   /**
@@ -142,7 +121,7 @@ export class Queue<T> implements AsyncIterable<T> {
    * ```
    */
   get state(): ChannelState {
-    return STATE_NAMES[this.#state]!;
+    return this.#channel.state;
   }
 
   /**
@@ -161,7 +140,7 @@ export class Queue<T> implements AsyncIterable<T> {
    * ```
    */
   get waitingConsumers(): number {
-    return this.#consumers.length;
+    return this.#channel.consumers.length;
   }
 
   /**
@@ -184,11 +163,8 @@ export class Queue<T> implements AsyncIterable<T> {
    * ```
    */
   push(value: T): ProduceResult {
-    if (this.#state !== RUNNING) return "stopped";
-    const consumer = this.#consumers.shift();
-    if (consumer !== undefined) deliver(consumer, value);
-    else this.#items.push(value);
-    return "produced";
+    // Never "full": the capacity is infinite.
+    return this.#channel.tryProduce(value) as ProduceResult;
   }
 
   /**
@@ -217,7 +193,9 @@ export class Queue<T> implements AsyncIterable<T> {
    * ```
    */
   pop(options?: QueueWaitOptions): Promise<ConsumeResult<T>> {
-    return this.#take(options?.signal, false) as Promise<ConsumeResult<T>>;
+    return this.#channel.take(options?.signal, false) as Promise<
+      ConsumeResult<T>
+    >;
   }
 
   /**
@@ -239,12 +217,7 @@ export class Queue<T> implements AsyncIterable<T> {
    * ```
    */
   tryPop(): TryConsumeResult<T> {
-    if (this.#items.length > 0) {
-      const value = this.#items.shift()!;
-      if (this.#state === DRAINING && this.#items.length === 0) this.#stop();
-      return { status: "ok", value };
-    }
-    return this.#state === RUNNING ? EMPTY : STOPPED;
+    return this.#channel.tryTake();
   }
 
   /**
@@ -270,10 +243,7 @@ export class Queue<T> implements AsyncIterable<T> {
    * ```
    */
   shutdown(): T[] {
-    if (this.#state === STOPPED_STATE) return [];
-    const left = this.#items.drain();
-    this.#stop();
-    return left;
+    return this.#channel.shutdown();
   }
 
   /**
@@ -304,14 +274,7 @@ export class Queue<T> implements AsyncIterable<T> {
    * ```
    */
   shutdownDrain(options?: QueueWaitOptions): Promise<void> {
-    const signal = options?.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#state === RUNNING) {
-      this.#state = DRAINING;
-      if (this.#items.length === 0) this.#stop();
-    }
-    if (this.#state === STOPPED_STATE) return VOID_PROMISE;
-    return park(this.#drainWaiters, signal);
+    return this.#channel.shutdownDrain(options?.signal);
   }
 
   /**
@@ -342,10 +305,7 @@ export class Queue<T> implements AsyncIterable<T> {
    * ```
    */
   values(options?: QueueWaitOptions): AsyncIterableIterator<T> {
-    return new ChannelIterator<T>(
-      (signal) => this.#take(signal, true) as Promise<IteratorResult<T>>,
-      options?.signal,
-    );
+    return this.#channel.values(options?.signal);
   }
 
   /**
@@ -369,31 +329,5 @@ export class Queue<T> implements AsyncIterable<T> {
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {
     return this.values();
-  }
-
-  #take(signal: AbortSignal | undefined, iter: boolean): Promise<unknown> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#items.length > 0) {
-      const value = this.#items.shift()!;
-      if (this.#state === DRAINING && this.#items.length === 0) this.#stop();
-      return Promise.resolve(
-        iter ? { done: false, value } : { status: "ok", value },
-      );
-    }
-    if (this.#state === RUNNING) {
-      return iter
-        ? wait(this.#consumers, signal, undefined, true)
-        : park(this.#consumers, signal);
-    }
-    return iter ? DONE_PROMISE : STOPPED_PROMISE;
-  }
-
-  #stop(): void {
-    this.#state = STOPPED_STATE;
-    let waiter: Parked | undefined;
-    while ((waiter = this.#consumers.shift()) !== undefined) stop(waiter);
-    while ((waiter = this.#drainWaiters.shift()) !== undefined) {
-      wake(waiter, undefined);
-    }
   }
 }

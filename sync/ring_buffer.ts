@@ -7,22 +7,7 @@
  */
 
 import { describe } from "../combinators/_describe.ts";
-import { Deque } from "./_deque.ts";
-import {
-  ChannelIterator,
-  deliver,
-  DONE_PROMISE,
-  EMPTY,
-  park,
-  type Parked,
-  settle,
-  stop,
-  STOPPED,
-  STOPPED_PROMISE,
-  wait,
-  type Waiter,
-  wake,
-} from "./_channel.ts";
+import { ItemChannel } from "./_item_channel.ts";
 
 /**
  * The result of a produce: `"produced"` when the item was accepted,
@@ -78,17 +63,6 @@ export interface RingBufferWaitOptions {
   signal?: AbortSignal;
 }
 
-const RUNNING = 0;
-const DRAINING = 1;
-const STOPPED_STATE = 2;
-const STATE_NAMES: readonly ChannelState[] = ["running", "draining", "stopped"];
-
-const PRODUCED_PROMISE: Promise<ProduceResult> = Promise.resolve("produced");
-const PRODUCE_STOPPED_PROMISE: Promise<ProduceResult> = Promise.resolve(
-  "stopped",
-);
-const VOID_PROMISE: Promise<void> = Promise.resolve();
-
 /**
  * A bounded multi-producer multi-consumer channel, libcoro's
  * `coro::ring_buffer<T, N>`: at most `capacity` items wait in it;
@@ -131,12 +105,7 @@ const VOID_PROMISE: Promise<void> = Promise.resolve();
  * ```
  */
 export class RingBuffer<T> implements AsyncIterable<T> {
-  #capacity: number;
-  #items: Deque<T>;
-  #producers = new Deque<Parked>();
-  #consumers = new Deque<Parked>();
-  #drainWaiters = new Deque<Parked>();
-  #state = RUNNING;
+  #channel: ItemChannel<T>;
 
   /**
    * Makes an empty ring buffer that holds up to `capacity` items.
@@ -168,8 +137,7 @@ export class RingBuffer<T> implements AsyncIterable<T> {
         `Cannot create ring buffer: capacity must be a positive integer, got ${capacity}`,
       );
     }
-    this.#capacity = capacity;
-    this.#items = new Deque(Math.min(capacity, 1024));
+    this.#channel = new ItemChannel(capacity, Math.min(capacity, 1024));
   }
 
   /**
@@ -184,7 +152,7 @@ export class RingBuffer<T> implements AsyncIterable<T> {
    * ```
    */
   get capacity(): number {
-    return this.#capacity;
+    return this.#channel.capacity;
   }
 
   /**
@@ -202,7 +170,7 @@ export class RingBuffer<T> implements AsyncIterable<T> {
    * ```
    */
   get size(): number {
-    return this.#items.length;
+    return this.#channel.items.length;
   }
 
   /**
@@ -217,7 +185,7 @@ export class RingBuffer<T> implements AsyncIterable<T> {
    * ```
    */
   get isEmpty(): boolean {
-    return this.#items.length === 0;
+    return this.#channel.items.length === 0;
   }
 
   /**
@@ -234,7 +202,8 @@ export class RingBuffer<T> implements AsyncIterable<T> {
    * ```
    */
   get isFull(): boolean {
-    return this.#items.length >= this.#capacity;
+    const channel = this.#channel;
+    return channel.items.length >= channel.capacity;
   }
 
   /**
@@ -257,7 +226,7 @@ export class RingBuffer<T> implements AsyncIterable<T> {
    * ```
    */
   get state(): ChannelState {
-    return STATE_NAMES[this.#state]!;
+    return this.#channel.state;
   }
 
   /**
@@ -277,7 +246,7 @@ export class RingBuffer<T> implements AsyncIterable<T> {
    * ```
    */
   get waitingProducers(): number {
-    return this.#producers.length;
+    return this.#channel.producers.length;
   }
 
   /**
@@ -296,7 +265,7 @@ export class RingBuffer<T> implements AsyncIterable<T> {
    * ```
    */
   get waitingConsumers(): number {
-    return this.#consumers.length;
+    return this.#channel.consumers.length;
   }
 
   /**
@@ -324,19 +293,7 @@ export class RingBuffer<T> implements AsyncIterable<T> {
    * ```
    */
   produce(value: T, options?: RingBufferWaitOptions): Promise<ProduceResult> {
-    const signal = options?.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#state !== RUNNING) return PRODUCE_STOPPED_PROMISE;
-    const consumer = this.#consumers.shift();
-    if (consumer !== undefined) {
-      deliver(consumer, value);
-      return PRODUCED_PROMISE;
-    }
-    if (this.#items.length < this.#capacity) {
-      this.#items.push(value);
-      return PRODUCED_PROMISE;
-    }
-    return wait(this.#producers, signal, value, false);
+    return this.#channel.produce(value, options?.signal);
   }
 
   /**
@@ -358,17 +315,7 @@ export class RingBuffer<T> implements AsyncIterable<T> {
    * ```
    */
   tryProduce(value: T): TryProduceResult {
-    if (this.#state !== RUNNING) return "stopped";
-    const consumer = this.#consumers.shift();
-    if (consumer !== undefined) {
-      deliver(consumer, value);
-      return "produced";
-    }
-    if (this.#items.length < this.#capacity) {
-      this.#items.push(value);
-      return "produced";
-    }
-    return "full";
+    return this.#channel.tryProduce(value);
   }
 
   /**
@@ -395,7 +342,9 @@ export class RingBuffer<T> implements AsyncIterable<T> {
    * ```
    */
   consume(options?: RingBufferWaitOptions): Promise<ConsumeResult<T>> {
-    return this.#take(options?.signal, false) as Promise<ConsumeResult<T>>;
+    return this.#channel.take(options?.signal, false) as Promise<
+      ConsumeResult<T>
+    >;
   }
 
   /**
@@ -417,12 +366,7 @@ export class RingBuffer<T> implements AsyncIterable<T> {
    * ```
    */
   tryConsume(): TryConsumeResult<T> {
-    if (this.#items.length > 0) {
-      const value = this.#items.shift()!;
-      this.#afterTake();
-      return { status: "ok", value };
-    }
-    return this.#state === RUNNING ? EMPTY : STOPPED;
+    return this.#channel.tryTake();
   }
 
   /**
@@ -449,11 +393,7 @@ export class RingBuffer<T> implements AsyncIterable<T> {
    * ```
    */
   shutdown(): T[] {
-    if (this.#state === STOPPED_STATE) return [];
-    const left = this.#items.drain();
-    this.#stopProducers();
-    this.#stop();
-    return left;
+    return this.#channel.shutdown();
   }
 
   /**
@@ -487,15 +427,7 @@ export class RingBuffer<T> implements AsyncIterable<T> {
    * ```
    */
   shutdownDrain(options?: RingBufferWaitOptions): Promise<void> {
-    const signal = options?.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#state === RUNNING) {
-      this.#state = DRAINING;
-      this.#stopProducers();
-      if (this.#items.length === 0) this.#stop();
-    }
-    if (this.#state === STOPPED_STATE) return VOID_PROMISE;
-    return park(this.#drainWaiters, signal);
+    return this.#channel.shutdownDrain(options?.signal);
   }
 
   /**
@@ -522,10 +454,7 @@ export class RingBuffer<T> implements AsyncIterable<T> {
    * ```
    */
   values(options?: RingBufferWaitOptions): AsyncIterableIterator<T> {
-    return new ChannelIterator<T>(
-      (signal) => this.#take(signal, true) as Promise<IteratorResult<T>>,
-      options?.signal,
-    );
+    return this.#channel.values(options?.signal);
   }
 
   /**
@@ -549,53 +478,5 @@ export class RingBuffer<T> implements AsyncIterable<T> {
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {
     return this.values();
-  }
-
-  #take(signal: AbortSignal | undefined, iter: boolean): Promise<unknown> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#items.length > 0) {
-      const value = this.#items.shift()!;
-      this.#afterTake();
-      return Promise.resolve(
-        iter ? { done: false, value } : { status: "ok", value },
-      );
-    }
-    if (this.#state === RUNNING) {
-      return iter
-        ? wait(this.#consumers, signal, undefined, true)
-        : park(this.#consumers, signal);
-    }
-    return iter ? DONE_PROMISE : STOPPED_PROMISE;
-  }
-
-  /** Refills the freed slot from a waiting producer, or ends a drain. */
-  #afterTake(): void {
-    const producer = this.#producers.shift() as Waiter | undefined;
-    if (producer !== undefined) {
-      this.#items.push(producer.value as T);
-      producer.value = undefined;
-      settle(producer, "produced");
-    } else if (this.#state === DRAINING && this.#items.length === 0) {
-      this.#stop();
-    }
-  }
-
-  #stopProducers(): void {
-    let producer: Waiter | undefined;
-    while (
-      (producer = this.#producers.shift() as Waiter | undefined) !== undefined
-    ) {
-      producer.value = undefined;
-      settle(producer, "stopped");
-    }
-  }
-
-  #stop(): void {
-    this.#state = STOPPED_STATE;
-    let waiter: Parked | undefined;
-    while ((waiter = this.#consumers.shift()) !== undefined) stop(waiter);
-    while ((waiter = this.#drainWaiters.shift()) !== undefined) {
-      wake(waiter, undefined);
-    }
   }
 }

@@ -407,15 +407,13 @@ export class SharedMutex {
         if (this.#writer || this.#readers !== 0) return;
         waiters.remove(head);
         this.#writer = true;
-        head.detachSignal();
-        head.resolve(head.data as SharedMutexLock);
+        head.settle(head.data as SharedMutexLock);
         return;
       }
       if (this.#writer) return;
       waiters.remove(head);
       this.#readers++;
-      head.detachSignal();
-      head.resolve(head.data as SharedMutexLock);
+      head.settle(head.data as SharedMutexLock);
     }
   }
 }

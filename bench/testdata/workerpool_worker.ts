@@ -1,7 +1,6 @@
 // Copyright 2026 the coro authors. Apache-2.0 license.
 // workerpool's worker for bench/thread_pool_bench.ts.
-// deno-lint-ignore no-import-prefix
-import workerpool from "npm:workerpool@^10";
+import workerpool from "workerpool";
 
 workerpool.worker({
   add(a: number, b: number): number {

@@ -7,8 +7,9 @@
  */
 
 import { describe } from "../../combinators/_describe.ts";
-import { checkPort, checkTimeout, ConnCore, Guard } from "../_conn.ts";
-import type { IoOptions, IoResult } from "../io_status.ts";
+import { checkPort, checkTimeout, Guard, settleConnect } from "../_conn.ts";
+import type { IoOptions } from "../io_status.ts";
+import { StreamClient } from "../stream_client.ts";
 import { TcpClient } from "../tcp/client.ts";
 import { handshakeStatus } from "./_handshake.ts";
 
@@ -170,8 +171,8 @@ export type TlsHandshakeResult =
  * A TLS connection, libcoro's `net::tls::client`, over `Deno.connectTls`,
  * `Deno.startTls` (upgrading a {@linkcode TcpClient}), or a connection a
  * {@linkcode TlsServer} accepted. It has exactly {@linkcode TcpClient}'s read
- * and write API and io status results, plus
- * {@linkcode TlsClient.prototype.handshake}.
+ * and write API and io status results (both are {@linkcode StreamClient}s),
+ * plus {@linkcode TlsClient.prototype.handshake}.
  *
  * The TLS handshake runs when {@linkcode TlsClient.prototype.handshake} is
  * called or, failing that, on the first read or write. Call it to learn the
@@ -209,9 +210,7 @@ export type TlsHandshakeResult =
  * assert.equal(new TextDecoder().decode(buf), "hello");
  * ```
  */
-export class TlsClient implements Disposable {
-  #conn: Deno.TlsConn;
-  #core: ConnCore<Deno.TlsConn>;
+export class TlsClient extends StreamClient<Deno.TlsConn> {
   #handshake: Promise<TlsHandshakeResult> | undefined = undefined;
   #result: TlsHandshakeResult | undefined = undefined;
 
@@ -315,25 +314,9 @@ export class TlsClient implements Disposable {
         },
       );
     }
-    if (timeout === undefined && signal === undefined) {
-      return new TlsClient(await connecting);
-    }
-    const guard = new Guard(timeout, signal);
-    try {
-      const outcome = await guard.race(connecting);
-      if (!("read" in outcome)) {
-        // The attempt cannot be cancelled: close the connection if it
-        // succeeds after all.
-        connecting.then((late) => late.close(), noop);
-        throw outcome.error ?? new DOMException(
-          `Cannot connect to ${hostname}:${port}: timed out after ${timeout} ms`,
-          "TimeoutError",
-        );
-      }
-      return new TlsClient(outcome);
-    } finally {
-      guard.dispose();
-    }
+    return new TlsClient(
+      await settleConnect(connecting, { hostname, port, timeout, signal }),
+    );
   }
 
   /**
@@ -448,91 +431,7 @@ export class TlsClient implements Disposable {
         }`,
       );
     }
-    this.#conn = conn;
-    this.#core = new ConnCore(conn);
-  }
-
-  /**
-   * The underlying `Deno.TlsConn`.
-   *
-   * @example
-   * ```ts
-   * import { TlsClient } from "@coro/coro/net";
-   * import assert from "node:assert/strict";
-   *
-   * assert.equal(typeof TlsClient.prototype.handshake, "function");
-   * ```
-   */
-  get conn(): Deno.TlsConn {
-    return this.#conn;
-  }
-
-  /**
-   * The local address of the connection.
-   *
-   * @example
-   * ```ts
-   * import { TlsClient, TlsServer } from "@coro/coro/net";
-   * import assert from "node:assert/strict";
-   *
-   * const cert = await Deno.readTextFile("tests/testdata/tls/localhost.pem");
-   * const key = await Deno.readTextFile("tests/testdata/tls/localhost.key");
-   * await using server = new TlsServer({ cert, key });
-   * server.serve(() => {});
-   * using client = await TlsClient.connect({
-   *   port: server.localAddr.port,
-   *   caCerts: [cert],
-   * });
-   * assert.equal(client.localAddr.hostname, "127.0.0.1");
-   * assert.equal(client.remoteAddr.port, server.localAddr.port);
-   * ```
-   */
-  get localAddr(): Deno.NetAddr {
-    return this.#conn.localAddr;
-  }
-
-  /**
-   * The remote address of the connection.
-   *
-   * @example
-   * ```ts
-   * import { TlsClient } from "@coro/coro/net";
-   * import assert from "node:assert/strict";
-   *
-   * const descriptor = Object.getOwnPropertyDescriptor(
-   *   TlsClient.prototype,
-   *   "remoteAddr",
-   * );
-   * assert.equal(typeof descriptor?.get, "function");
-   * ```
-   */
-  get remoteAddr(): Deno.NetAddr {
-    return this.#conn.remoteAddr;
-  }
-
-  /**
-   * Whether {@linkcode TlsClient.prototype.close} has run (or the server
-   * that accepted this client closed it).
-   *
-   * @example
-   * ```ts
-   * import { TlsClient, TlsServer } from "@coro/coro/net";
-   * import assert from "node:assert/strict";
-   *
-   * const cert = await Deno.readTextFile("tests/testdata/tls/localhost.pem");
-   * const key = await Deno.readTextFile("tests/testdata/tls/localhost.key");
-   * await using server = new TlsServer({ cert, key });
-   * server.serve(() => {});
-   * const client = await TlsClient.connect({
-   *   port: server.localAddr.port,
-   *   caCerts: [cert],
-   * });
-   * client.close();
-   * assert.equal(client.closed, true);
-   * ```
-   */
-  get closed(): boolean {
-    return this.#core.closed;
+    super(conn);
   }
 
   /**
@@ -565,7 +464,7 @@ export class TlsClient implements Disposable {
    */
   async handshake(options?: IoOptions): Promise<TlsHandshakeResult> {
     if (this.#result !== undefined) return this.#result;
-    if (this.#core.closed) {
+    if (this.closed) {
       throw new Deno.errors.BadResource(
         "Cannot complete TLS handshake: the connection is closed",
       );
@@ -573,12 +472,12 @@ export class TlsClient implements Disposable {
     const timeout = checkTimeout("complete TLS handshake", options?.timeout);
     const signal = options?.signal;
     if (signal?.aborted) return stopResult(signal.reason);
-    this.#handshake ??= this.#conn.handshake().then(
+    this.#handshake ??= this.conn.handshake().then(
       (info): TlsHandshakeResult =>
         this.#result = { status: "ok", alpnProtocol: info.alpnProtocol },
       (error): TlsHandshakeResult =>
         this.#result = {
-          status: this.#core.closed ? "closed" : handshakeStatus(error),
+          status: this.closed ? "closed" : handshakeStatus(error),
           error,
         },
     );
@@ -592,234 +491,6 @@ export class TlsClient implements Disposable {
     } finally {
       guard.dispose();
     }
-  }
-
-  /**
-   * Reads at least one byte into `buf`, libcoro's `recv`/`read_some`; see
-   * `TcpClient.prototype.readSome`.
-   *
-   * @param buf Where to put the bytes.
-   * @param options A timeout and a signal.
-   * @returns `"ok"` with the count, or why not (`"closed"` at the end of the
-   * stream, `"reset"`, `"timeout"`, `"aborted"`, `"error"`).
-   * @throws {TypeError} If `buf` is not a `Uint8Array`.
-   * @throws {RangeError} If `timeout` is negative.
-   * @throws {Deno.errors.BadResource} If the client was closed.
-   * @throws {Deno.errors.Busy} If another read is in progress.
-   *
-   * @example
-   * ```ts
-   * import { TlsClient, TlsServer } from "@coro/coro/net";
-   * import assert from "node:assert/strict";
-   *
-   * const cert = await Deno.readTextFile("tests/testdata/tls/localhost.pem");
-   * const key = await Deno.readTextFile("tests/testdata/tls/localhost.key");
-   * await using server = new TlsServer({ cert, key });
-   * server.serve(async (peer) => {
-   *   await peer.writeAll(new Uint8Array([1, 2, 3]));
-   * });
-   * using client = await TlsClient.connect({
-   *   port: server.localAddr.port,
-   *   caCerts: [cert],
-   * });
-   * const buf = new Uint8Array(16);
-   * const got = await client.readSome(buf, { timeout: 5_000 });
-   * assert.equal(got.status, "ok");
-   * assert.ok(got.bytes >= 1);
-   * ```
-   */
-  readSome(buf: Uint8Array, options?: IoOptions): Promise<IoResult> {
-    return this.#core.readSome(buf, options);
-  }
-
-  /**
-   * Fills `buf` completely, libcoro's `read_exact`; see
-   * `TcpClient.prototype.readExact`.
-   *
-   * @param buf The buffer to fill.
-   * @param options A timeout and a signal, for the whole call.
-   * @returns `"ok"` when `buf` is full, or why not with the bytes read.
-   * @throws {TypeError} If `buf` is not a `Uint8Array`.
-   * @throws {RangeError} If `timeout` is negative.
-   * @throws {Deno.errors.BadResource} If the client was closed.
-   * @throws {Deno.errors.Busy} If another read is in progress.
-   *
-   * @example
-   * ```ts
-   * import { TlsClient, TlsServer } from "@coro/coro/net";
-   * import assert from "node:assert/strict";
-   *
-   * const cert = await Deno.readTextFile("tests/testdata/tls/localhost.pem");
-   * const key = await Deno.readTextFile("tests/testdata/tls/localhost.key");
-   * await using server = new TlsServer({ cert, key });
-   * server.serve(async (peer) => {
-   *   await peer.writeAll(new Uint8Array([1]));
-   *   await peer.writeAll(new Uint8Array([2, 3]));
-   * });
-   * using client = await TlsClient.connect({
-   *   port: server.localAddr.port,
-   *   caCerts: [cert],
-   * });
-   * const buf = new Uint8Array(3);
-   * assert.deepEqual(await client.readExact(buf, { timeout: 5_000 }), {
-   *   status: "ok",
-   *   bytes: 3,
-   * });
-   * assert.deepEqual([...buf], [1, 2, 3]);
-   * ```
-   */
-  readExact(buf: Uint8Array, options?: IoOptions): Promise<IoResult> {
-    return this.#core.readExact(buf, options);
-  }
-
-  /**
-   * Makes one write of (a prefix of) `bytes`, libcoro's `send`/`write_some`;
-   * see `TcpClient.prototype.writeSome`.
-   *
-   * @param bytes The bytes to send.
-   * @param options A timeout and a signal.
-   * @returns `"ok"` with how many bytes were accepted, or why not.
-   * @throws {TypeError} If `bytes` is not a `Uint8Array`.
-   * @throws {RangeError} If `timeout` is negative.
-   * @throws {Deno.errors.BadResource} If the client was closed.
-   * @throws {Deno.errors.Busy} If another write is in progress.
-   *
-   * @example
-   * ```ts
-   * import { TlsClient, TlsServer } from "@coro/coro/net";
-   * import assert from "node:assert/strict";
-   *
-   * const cert = await Deno.readTextFile("tests/testdata/tls/localhost.pem");
-   * const key = await Deno.readTextFile("tests/testdata/tls/localhost.key");
-   * await using server = new TlsServer({ cert, key });
-   * server.serve(async (peer) => {
-   *   await peer.readSome(new Uint8Array(16));
-   * });
-   * using client = await TlsClient.connect({
-   *   port: server.localAddr.port,
-   *   caCerts: [cert],
-   * });
-   * const sent = await client.writeSome(new Uint8Array([7]));
-   * assert.deepEqual(sent, { status: "ok", bytes: 1 });
-   * ```
-   */
-  writeSome(bytes: Uint8Array, options?: IoOptions): Promise<IoResult> {
-    return this.#core.writeSome(bytes, options);
-  }
-
-  /**
-   * Writes all of `bytes`, libcoro's `write_all`; see
-   * `TcpClient.prototype.writeAll`.
-   *
-   * @param bytes The bytes to send.
-   * @param options A timeout and a signal, for the whole call.
-   * @returns `"ok"` when everything was written, or why not with the bytes
-   * written.
-   * @throws {TypeError} If `bytes` is not a `Uint8Array`.
-   * @throws {RangeError} If `timeout` is negative.
-   * @throws {Deno.errors.BadResource} If the client was closed.
-   * @throws {Deno.errors.Busy} If another write is in progress.
-   *
-   * @example
-   * ```ts
-   * import { TlsClient, TlsServer } from "@coro/coro/net";
-   * import assert from "node:assert/strict";
-   *
-   * const cert = await Deno.readTextFile("tests/testdata/tls/localhost.pem");
-   * const key = await Deno.readTextFile("tests/testdata/tls/localhost.key");
-   * await using server = new TlsServer({ cert, key });
-   * server.serve(async (peer) => {
-   *   await peer.readExact(new Uint8Array(1000));
-   * });
-   * using client = await TlsClient.connect({
-   *   port: server.localAddr.port,
-   *   caCerts: [cert],
-   * });
-   * const sent = await client.writeAll(new Uint8Array(1000));
-   * assert.deepEqual(sent, { status: "ok", bytes: 1000 });
-   * ```
-   */
-  writeAll(bytes: Uint8Array, options?: IoOptions): Promise<IoResult> {
-    return this.#core.writeAll(bytes, options);
-  }
-
-  /**
-   * Half-closes: sends TLS `close_notify` and ends the write side after
-   * any queued write; the peer's reads then report `"closed"`, and this
-   * side can still read.
-   *
-   * @returns `"ok"`, or why the close could not be sent.
-   * @throws {Deno.errors.BadResource} If the client was closed.
-   *
-   * @example
-   * ```ts
-   * import { TlsClient, TlsServer } from "@coro/coro/net";
-   * import assert from "node:assert/strict";
-   *
-   * const cert = await Deno.readTextFile("tests/testdata/tls/localhost.pem");
-   * const key = await Deno.readTextFile("tests/testdata/tls/localhost.key");
-   * await using server = new TlsServer({ cert, key });
-   * server.serve(async (peer) => {
-   *   const end = await peer.readSome(new Uint8Array(16));
-   *   assert.equal(end.status, "closed");
-   *   await peer.writeAll(new Uint8Array([42]));
-   * });
-   * using client = await TlsClient.connect({
-   *   port: server.localAddr.port,
-   *   caCerts: [cert],
-   * });
-   * assert.equal((await client.closeWrite()).status, "ok");
-   * const buf = new Uint8Array(1);
-   * assert.equal((await client.readExact(buf, { timeout: 5_000 })).status, "ok");
-   * assert.equal(buf[0], 42);
-   * ```
-   */
-  closeWrite(): Promise<IoResult> {
-    return this.#core.closeWrite();
-  }
-
-  /**
-   * Closes the connection. Pending reads and writes end with `"closed"`;
-   * later calls throw `Deno.errors.BadResource`. Calling it again does
-   * nothing.
-   *
-   * @example
-   * ```ts
-   * import { TlsClient } from "@coro/coro/net";
-   * import assert from "node:assert/strict";
-   *
-   * assert.equal(typeof TlsClient.prototype.close, "function");
-   * ```
-   */
-  close(): void {
-    this.#core.close();
-  }
-
-  /**
-   * Same as {@linkcode TlsClient.prototype.close}, for `using`.
-   *
-   * @example
-   * ```ts
-   * import { TlsClient, TlsServer } from "@coro/coro/net";
-   * import assert from "node:assert/strict";
-   *
-   * const cert = await Deno.readTextFile("tests/testdata/tls/localhost.pem");
-   * const key = await Deno.readTextFile("tests/testdata/tls/localhost.key");
-   * await using server = new TlsServer({ cert, key });
-   * server.serve(() => {});
-   * let kept: TlsClient;
-   * {
-   *   using client = await TlsClient.connect({
-   *     port: server.localAddr.port,
-   *     caCerts: [cert],
-   *   });
-   *   kept = client;
-   * }
-   * assert.equal(kept.closed, true);
-   * ```
-   */
-  [Symbol.dispose](): void {
-    this.#core.close();
   }
 }
 
@@ -844,5 +515,3 @@ function checkStrings(what: string, name: string, value: unknown): void {
     );
   }
 }
-
-function noop(): void {}

@@ -1,22 +1,16 @@
 // Copyright 2026 the coro authors. Apache-2.0 license.
 /**
  * A TLS listener with graceful shutdown, libcoro's `net::tls::server`:
- * {@linkcode TlsServer} and {@linkcode TlsServerOptions}.
+ * {@linkcode TlsServer} and {@linkcode TlsServerOptions}. Its accept, serve
+ * and shutdown API is {@linkcode StreamServer}'s.
  *
  * @module
  */
 
 import { describe } from "../../combinators/_describe.ts";
 import { Deque } from "../../sync/_deque.ts";
-import { checkPort, checkTimeout } from "../_conn.ts";
-import { ServerCore, type StreamListener } from "../_server.ts";
-import type {
-  AcceptResult,
-  IoOptions,
-  ServeOptions,
-  ServerShutdownOptions,
-  ServerShutdownResult,
-} from "../io_status.ts";
+import { checkPort, checkReusePort, checkTimeout } from "../_conn.ts";
+import { type StreamListener, StreamServer } from "../stream_server.ts";
 import { TlsClient } from "./client.ts";
 
 /**
@@ -49,7 +43,7 @@ export interface TlsServerOptions {
   hostname?: string;
   /**
    * The port to listen on; 0 lets the operating system choose a free one
-   * (read it from {@linkcode TlsServer.prototype.localAddr}).
+   * (read it from {@linkcode StreamServer.prototype.localAddr}).
    *
    * @default {0}
    */
@@ -96,9 +90,9 @@ export interface TlsServerOptions {
 
 /**
  * A TLS server, libcoro's `net::tls::server`, over `Deno.listenTls`, with
- * exactly {@linkcode TcpServer}'s API: `accept`, `for await`, `serve`,
- * graceful `shutdown` and `await using`. Its clients are
- * {@linkcode TlsClient}s.
+ * exactly {@linkcode TcpServer}'s API (both are {@linkcode StreamServer}s):
+ * `accept`, `for await`, `serve`, graceful `shutdown` and `await using`. Its
+ * clients are {@linkcode TlsClient}s.
  *
  * The server takes new connections as they arrive (up to 128 not yet
  * accepted, like a listen backlog) and completes their TLS handshakes
@@ -143,9 +137,8 @@ export interface TlsServerOptions {
  * assert.equal(new TextDecoder().decode(buf), "ping");
  * ```
  */
-export class TlsServer implements AsyncDisposable, AsyncIterable<TlsClient> {
+export class TlsServer extends StreamServer<Deno.TlsConn, TlsClient> {
   #listener: HandshakingListener;
-  #core: ServerCore<Deno.TlsConn, TlsClient>;
 
   /**
    * Opens the listening socket.
@@ -240,93 +233,16 @@ export class TlsServer implements AsyncDisposable, AsyncIterable<TlsClient> {
       listenOptions.alpnProtocols = alpnProtocols;
     }
     if (reusePort) {
-      // Like Deno.listen, Deno.listenTls({ reusePort }) without
-      // --unstable-net ends the process instead of throwing;
-      // Deno.listenDatagram exists only with the flag.
-      if (
-        typeof (Deno as { listenDatagram?: unknown }).listenDatagram !==
-          "function"
-      ) {
-        throw new Deno.errors.NotSupported(
-          "Cannot listen with reusePort: run Deno with --unstable-net (Deno.listenTls's reusePort is unstable)",
-        );
-      }
+      checkReusePort("Deno.listenTls");
       (listenOptions as { reusePort?: boolean }).reusePort = true;
     }
-    this.#listener = new HandshakingListener(
+    const listener = new HandshakingListener(
       Deno.listenTls(listenOptions),
       handshakeTimeout,
       onHandshakeError,
     );
-    this.#core = new ServerCore(
-      this.#listener,
-      (conn: Deno.TlsConn) => new TlsClient(conn),
-    );
-  }
-
-  /**
-   * The address the server listens on (with the real port when 0 was asked
-   * for).
-   *
-   * @example
-   * ```ts
-   * import { TlsServer } from "@coro/coro/net";
-   * import assert from "node:assert/strict";
-   *
-   * const cert = await Deno.readTextFile("tests/testdata/tls/localhost.pem");
-   * const key = await Deno.readTextFile("tests/testdata/tls/localhost.key");
-   * await using server = new TlsServer({ cert, key });
-   * assert.equal(server.localAddr.transport, "tcp");
-   * ```
-   */
-  get localAddr(): Deno.NetAddr {
-    return this.#listener.addr;
-  }
-
-  /**
-   * An `AbortSignal` that aborts (with a `ShutdownError`) when shutdown
-   * starts; handlers pass it to their reads so idle connections end at once.
-   *
-   * @example
-   * ```ts
-   * import { TlsServer } from "@coro/coro/net";
-   * import assert from "node:assert/strict";
-   *
-   * const cert = await Deno.readTextFile("tests/testdata/tls/localhost.pem");
-   * const key = await Deno.readTextFile("tests/testdata/tls/localhost.key");
-   * const server = new TlsServer({ cert, key });
-   * assert.equal(server.signal.aborted, false);
-   * await server.shutdown();
-   * assert.equal(server.signal.aborted, true);
-   * ```
-   */
-  get signal(): AbortSignal {
-    return this.#core.signal;
-  }
-
-  /**
-   * How many accepted clients are still open.
-   *
-   * @example
-   * ```ts
-   * import { TlsClient, TlsServer } from "@coro/coro/net";
-   * import assert from "node:assert/strict";
-   *
-   * const cert = await Deno.readTextFile("tests/testdata/tls/localhost.pem");
-   * const key = await Deno.readTextFile("tests/testdata/tls/localhost.key");
-   * await using server = new TlsServer({ cert, key });
-   * using client = await TlsClient.connect({
-   *   port: server.localAddr.port,
-   *   caCerts: [cert],
-   * });
-   * const [accepted] = await Promise.all([server.accept(), client.handshake()]);
-   * assert.equal(server.openConnections, 1);
-   * if (accepted.status === "ok") accepted.client.close();
-   * assert.equal(server.openConnections, 0);
-   * ```
-   */
-  get openConnections(): number {
-    return this.#core.openCount;
+    super(listener, (conn) => new TlsClient(conn));
+    this.#listener = listener;
   }
 
   /**
@@ -346,149 +262,6 @@ export class TlsServer implements AsyncDisposable, AsyncIterable<TlsClient> {
    */
   get handshakeFailures(): number {
     return this.#listener.failures;
-  }
-
-  /**
-   * Waits for the next client whose TLS handshake has completed. The result
-   * is `"ok"` with the client (the caller owns it), `"closed"` once the
-   * server is shut down, `"timeout"` or `"aborted"` (the server stays usable,
-   * and a client that arrives later is kept for the next call), or
-   * `"error"`.
-   *
-   * @param options A timeout and/or a signal.
-   * @returns The accepted client, or why there is none.
-   * @throws {RangeError} If `timeout` is negative or not a number.
-   * @throws {Deno.errors.Busy} If another accept is in progress.
-   *
-   * @example An accept timeout
-   * ```ts
-   * import { TlsServer } from "@coro/coro/net";
-   * import assert from "node:assert/strict";
-   *
-   * const cert = await Deno.readTextFile("tests/testdata/tls/localhost.pem");
-   * const key = await Deno.readTextFile("tests/testdata/tls/localhost.key");
-   * await using server = new TlsServer({ cert, key });
-   * assert.deepEqual(await server.accept({ timeout: 10 }), { status: "timeout" });
-   * ```
-   */
-  accept(options?: IoOptions): Promise<AcceptResult<TlsClient>> {
-    return this.#core.accept(options);
-  }
-
-  /**
-   * Iterates over accepted clients until the server is shut down. An accept
-   * that fails with an operating-system error ends the loop by throwing it.
-   *
-   * @returns An async iterator of clients; each one is the caller's to close.
-   *
-   * @example
-   * ```ts
-   * import { TlsClient, TlsServer } from "@coro/coro/net";
-   * import assert from "node:assert/strict";
-   *
-   * const cert = await Deno.readTextFile("tests/testdata/tls/localhost.pem");
-   * const key = await Deno.readTextFile("tests/testdata/tls/localhost.key");
-   * await using server = new TlsServer({ cert, key });
-   * using client = await TlsClient.connect({
-   *   port: server.localAddr.port,
-   *   caCerts: [cert],
-   * });
-   * const handshake = client.handshake();
-   * for await (const peer of server) {
-   *   assert.equal((await peer.handshake()).status, "ok");
-   *   peer.close();
-   *   break;
-   * }
-   * assert.equal((await handshake).status, "ok");
-   * ```
-   */
-  [Symbol.asyncIterator](): AsyncIterator<TlsClient> {
-    return this.#core[Symbol.asyncIterator]();
-  }
-
-  /**
-   * Accepts clients until the server is shut down and runs `handler` for
-   * each, concurrently; see `TcpServer.prototype.serve`.
-   *
-   * @param handler Serves one client; the client is closed when it returns.
-   * @param options Where handler and accept errors go.
-   * @returns A promise that resolves once the server is shut down and the
-   *   accept loop has stopped.
-   * @throws {TypeError} If `handler` is not a function.
-   * @throws {Deno.errors.Busy} If another accept is in progress.
-   *
-   * @example
-   * ```ts
-   * import { TlsClient, TlsServer } from "@coro/coro/net";
-   * import assert from "node:assert/strict";
-   *
-   * const cert = await Deno.readTextFile("tests/testdata/tls/localhost.pem");
-   * const key = await Deno.readTextFile("tests/testdata/tls/localhost.key");
-   * const server = new TlsServer({ cert, key });
-   * const serving = server.serve(async (peer) => {
-   *   await peer.writeAll(new TextEncoder().encode("bye"));
-   * });
-   * using client = await TlsClient.connect({
-   *   port: server.localAddr.port,
-   *   caCerts: [cert],
-   * });
-   * const buf = new Uint8Array(3);
-   * assert.equal((await client.readExact(buf, { timeout: 5_000 })).status, "ok");
-   * await server.shutdown();
-   * await serving;
-   * ```
-   */
-  serve(
-    handler: (client: TlsClient) => void | Promise<void>,
-    options?: ServeOptions,
-  ): Promise<void> {
-    return this.#core.serve(handler, options);
-  }
-
-  /**
-   * Shuts the server down gracefully, as `TcpServer.prototype.shutdown`
-   * does; connections still in their handshake are closed at once.
-   *
-   * @param options The deadline.
-   * @returns How many connections had to be closed by force.
-   * @throws {RangeError} If `deadline` is negative or not a number.
-   *
-   * @example
-   * ```ts
-   * import { TlsServer } from "@coro/coro/net";
-   * import assert from "node:assert/strict";
-   *
-   * const cert = await Deno.readTextFile("tests/testdata/tls/localhost.pem");
-   * const key = await Deno.readTextFile("tests/testdata/tls/localhost.key");
-   * const server = new TlsServer({ cert, key });
-   * assert.deepEqual(await server.shutdown({ deadline: 10 }), { forced: 0 });
-   * assert.deepEqual(await server.accept(), { status: "closed" });
-   * ```
-   */
-  shutdown(options?: ServerShutdownOptions): Promise<ServerShutdownResult> {
-    return this.#core.shutdown(options);
-  }
-
-  /**
-   * Shuts the server down with the default deadline, for `await using`.
-   *
-   * @example
-   * ```ts
-   * import { TlsServer } from "@coro/coro/net";
-   * import assert from "node:assert/strict";
-   *
-   * const cert = await Deno.readTextFile("tests/testdata/tls/localhost.pem");
-   * const key = await Deno.readTextFile("tests/testdata/tls/localhost.key");
-   * let signal: AbortSignal;
-   * {
-   *   await using server = new TlsServer({ cert, key });
-   *   signal = server.signal;
-   * }
-   * assert.equal(signal.aborted, true);
-   * ```
-   */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.#core.shutdown();
   }
 }
 

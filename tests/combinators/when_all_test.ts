@@ -3,8 +3,7 @@
 // under test (a body whose promise is already settled).
 // deno-lint-ignore-file require-await
 import assert from "node:assert/strict";
-// deno-lint-ignore no-import-prefix
-import fc from "npm:fast-check@^4";
+import fc from "fast-check";
 import {
   syncWait,
   SyncWaitError,

@@ -1,8 +1,7 @@
 // Copyright 2026 the coro authors. Apache-2.0 license.
 import assert from "node:assert/strict";
 import net from "node:net";
-// deno-lint-ignore no-import-prefix
-import fc from "npm:fast-check@^4";
+import fc from "fast-check";
 import { type IoResult, TcpClient, TcpServer } from "../../net/mod.ts";
 
 /** Deterministic pseudo-random bytes (xorshift32), fast for MiB payloads. */

@@ -1,7 +1,8 @@
 // Copyright 2026 the coro authors. Apache-2.0 license.
 import assert from "node:assert/strict";
-// deno-lint-ignore no-import-prefix
-import fc from "npm:fast-check@^4";
+import fc from "fast-check";
+import { StreamClient } from "../../net/stream_client.ts";
+import { StreamServer } from "../../net/stream_server.ts";
 import { TcpClient } from "../../net/tcp/client.ts";
 import { TcpServer } from "../../net/tcp/server.ts";
 import { TlsClient } from "../../net/tls/client.ts";
@@ -494,4 +495,86 @@ Deno.test("TLS validates its arguments", async () => {
     TypeError,
   );
   assert.throws(() => new TlsClient({} as Deno.TlsConn), TypeError);
+});
+
+Deno.test("TlsClient and TlsServer have the StreamClient and StreamServer API over TLS", async () => {
+  const server = new TlsServer({ cert: CERT, key: KEY });
+  assert.ok(server instanceof StreamServer);
+  assert.equal(server.localAddr.hostname, "127.0.0.1");
+  assert.equal(server.localAddr.transport, "tcp");
+  assert.equal(server.signal.aborted, false);
+  assert.deepEqual(await server.accept({ timeout: 10 }), { status: "timeout" });
+
+  using client = await connect(server.localAddr.port);
+  assert.ok(client instanceof StreamClient);
+  const [accepted] = await Promise.all([
+    server.accept({ timeout: LONG }),
+    client.handshake({ timeout: LONG }),
+  ]);
+  assert.ok(accepted.status === "ok");
+  using peer = accepted.client;
+  assert.equal(server.openConnections, 1);
+  assert.equal(client.localAddr.hostname, "127.0.0.1");
+  assert.equal(client.remoteAddr.port, server.localAddr.port);
+  assert.equal(peer.remoteAddr.port, client.localAddr.port);
+
+  // readSome, and readExact assembling two writes.
+  await peer.writeAll(new Uint8Array([1]));
+  const buf = new Uint8Array(16);
+  assert.deepEqual(await client.readSome(buf, { timeout: LONG }), {
+    status: "ok",
+    bytes: 1,
+  });
+  await peer.writeAll(new Uint8Array([2]));
+  await peer.writeAll(new Uint8Array([3, 4]));
+  const three = new Uint8Array(3);
+  assert.deepEqual(await client.readExact(three, { timeout: LONG }), {
+    status: "ok",
+    bytes: 3,
+  });
+  assert.deepEqual([...three], [2, 3, 4]);
+
+  // writeSome and writeAll.
+  assert.deepEqual(await client.writeSome(new Uint8Array([7])), {
+    status: "ok",
+    bytes: 1,
+  });
+  assert.deepEqual(await client.writeAll(new Uint8Array(1000)), {
+    status: "ok",
+    bytes: 1000,
+  });
+  const got = new Uint8Array(1001);
+  assert.deepEqual(await peer.readExact(got, { timeout: LONG }), {
+    status: "ok",
+    bytes: 1001,
+  });
+  assert.equal(got[0], 7);
+
+  peer.close();
+  assert.equal(peer.closed, true);
+  assert.equal(server.openConnections, 0);
+  assert.deepEqual(await server.shutdown({ deadline: 10 }), { forced: 0 });
+  assert.equal(server.signal.aborted, true);
+  assert.deepEqual(await server.accept(), { status: "closed" });
+});
+
+Deno.test("TlsServer iterates over handshaken clients, and await using shuts it down", async () => {
+  let signal: AbortSignal;
+  let kept: TlsClient;
+  {
+    await using server = new TlsServer({ cert: CERT, key: KEY });
+    signal = server.signal;
+    using client = await connect(server.localAddr.port);
+    kept = client;
+    const handshake = client.handshake({ timeout: LONG });
+    for await (const peer of server) {
+      assert.ok(peer instanceof TlsClient);
+      assert.equal((await peer.handshake()).status, "ok");
+      peer.close();
+      break;
+    }
+    assert.equal((await handshake).status, "ok");
+  }
+  assert.equal(kept.closed, true);
+  assert.equal(signal.aborted, true);
 });

@@ -1,7 +1,6 @@
 // Copyright 2026 the coro authors. Apache-2.0 license.
 import assert from "node:assert/strict";
-// deno-lint-ignore no-import-prefix
-import fc from "npm:fast-check@^4";
+import fc from "fast-check";
 import { syncWait, whenAll, whenAny } from "../../combinators/mod.ts";
 import {
   IoScheduler,

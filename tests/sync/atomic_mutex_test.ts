@@ -1,8 +1,7 @@
 // Copyright 2026 the coro authors. Apache-2.0 license.
 
 import assert from "node:assert/strict";
-// deno-lint-ignore no-import-prefix
-import fc from "npm:fast-check@^4";
+import fc from "fast-check";
 import { AtomicMutex } from "../../sync/atomic_mutex.ts";
 import { AtomicSemaphore } from "../../sync/atomic_semaphore.ts";
 import { startWorkers } from "./testdata/atomic_workers.ts";

@@ -1,8 +1,7 @@
 // Copyright 2026 the coro authors. Apache-2.0 license.
 
 import assert from "node:assert/strict";
-// deno-lint-ignore no-import-prefix
-import fc from "npm:fast-check@^4";
+import fc from "fast-check";
 import { AtomicRingBuffer } from "../../sync/atomic_ring_buffer.ts";
 import { AtomicMutex } from "../../sync/atomic_mutex.ts";
 import { startWorkers } from "./testdata/atomic_workers.ts";
@@ -294,4 +293,24 @@ Deno.test("AtomicRingBuffer keeps FIFO order when positions wrap around", () => 
     }
   }
   assert.deepEqual(rb.shutdown(), model);
+});
+
+Deno.test("AtomicRingBuffer refuses a bigint for a number buffer and the reverse, and stays usable", async () => {
+  const numbers = new AtomicRingBuffer(2, { type: Int32Array });
+  assert.throws(() => numbers.tryProduce(1n as never), {
+    name: "TypeError",
+    message:
+      "Cannot produce item: expected a number (the ring buffer holds Int32Array elements), got bigint 1",
+  });
+  await assert.rejects(numbers.produce(1n as never), TypeError);
+  assert.equal(numbers.tryProduce(7), "produced");
+  assert.deepEqual(numbers.tryConsume(), { status: "ok", value: 7 });
+
+  const bigints = new AtomicRingBuffer(2, { type: BigUint64Array });
+  assert.throws(() => bigints.tryProduce(1 as never), TypeError);
+  assert.equal(bigints.tryProduce(2n ** 64n - 1n), "produced");
+  assert.deepEqual(bigints.tryConsume(), {
+    status: "ok",
+    value: 2n ** 64n - 1n,
+  });
 });

@@ -1,7 +1,6 @@
 // Copyright 2026 the coro authors. Apache-2.0 license.
 import assert from "node:assert/strict";
-// deno-lint-ignore no-import-prefix
-import fc from "npm:fast-check@^4";
+import fc from "fast-check";
 import { Event } from "../../sync/event.ts";
 
 Deno.test("Event.set() resumes waiters in LIFO order by default", async () => {

@@ -1,8 +1,8 @@
 // Copyright 2026 the coro authors. Apache-2.0 license.
 import assert from "node:assert/strict";
-// deno-lint-ignore no-import-prefix
-import fc from "npm:fast-check@^4";
+import fc from "fast-check";
 import { Mutex, MutexLock } from "../../sync/mutex.ts";
+import { raceLocks } from "./_helpers.ts";
 
 function tick(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
@@ -303,47 +303,19 @@ Deno.test("Mutex property: mutual exclusion, FIFO order, and aborts leave no tra
       async (s, plans) => {
         const mutex = new Mutex();
         let inside = 0;
-        const requested: number[] = [];
-        const acquired: number[] = [];
-        const rejected: number[] = [];
-        const tasks = plans.map(async (plan, i) => {
-          await s.schedule(Promise.resolve(), `start ${i}`);
-          const controller = new AbortController();
-          if (plan.abort) {
-            s.schedule(Promise.resolve(), `abort ${i}`).then(() =>
-              controller.abort(i)
-            );
-          }
-          requested.push(i);
-          let lock: MutexLock;
-          try {
-            // Waits without a signal take the plain path; mix both kinds.
-            lock = await (plan.abort
-              ? mutex.lock({ signal: controller.signal })
-              : mutex.lock());
-          } catch (e) {
-            assert.equal(e, i);
-            rejected.push(i);
-            return;
-          }
-          using _lock = lock;
-          acquired.push(i);
-          inside++;
-          assert.equal(inside, 1, "two holders at once");
-          for (let k = 0; k < plan.holdSteps; k++) {
-            await s.schedule(Promise.resolve(), `hold ${i}`);
-          }
-          inside--;
+        await raceLocks(s, plans, {
+          // Waits without a signal take the plain path; mix both kinds.
+          lock: (plan, signal) =>
+            plan.abort ? mutex.lock({ signal }) : mutex.lock(),
+          enter() {
+            inside++;
+            assert.equal(inside, 1, "two holders at once");
+          },
+          exit() {
+            inside--;
+          },
+          orderMessage: "not FIFO",
         });
-        await s.waitFor(Promise.all(tasks));
-        await s.waitIdle();
-        assert.deepEqual(
-          acquired,
-          requested.filter((i) => !rejected.includes(i)),
-          "not FIFO",
-        );
-        assert.equal(acquired.length + rejected.length, plans.length);
-        for (const i of rejected) assert.ok(plans[i]!.abort);
         assert.equal(mutex.isLocked, false);
         assert.equal(mutex.waiting, 0);
       },

@@ -1,16 +1,17 @@
 // Copyright 2026 the coro authors. Apache-2.0 license.
 import assert from "node:assert/strict";
-// deno-lint-ignore no-import-prefix
-import fc from "npm:fast-check@^4";
+import fc from "fast-check";
 import { Queue } from "../../sync/queue.ts";
-
-/** Runs the scheduler until nothing is scheduled and microtasks settle. */
-async function drive(s: fc.Scheduler): Promise<void> {
-  do {
-    await s.waitAll();
-    for (let i = 0; i < 20; i++) await Promise.resolve();
-  } while (s.count() > 0);
-}
+import {
+  assertAbortedTakeTakesNothing,
+  assertBreakLeavesRest,
+  assertDeliveredOnceInOrder,
+  assertDrainSignalThenShutdown,
+  assertReturnEndsWaitingStep,
+  assertValuesSignalTakesNothing,
+  consume,
+  runToEnd,
+} from "./_helpers.ts";
 
 Deno.test("Queue.push() queues items and pop() returns them in FIFO order", async () => {
   const queue = new Queue<number>();
@@ -62,19 +63,11 @@ Deno.test("Queue.pop() with an aborted signal rejects even when an item is queue
 
 Deno.test("Queue.pop() aborted while waiting never takes an item", async () => {
   const queue = new Queue<number>();
-  const controller = new AbortController();
-  const aborted = queue.pop({ signal: controller.signal });
-  const kept = queue.pop();
-  controller.abort(new Error("cancel"));
-  await assert.rejects(aborted, { message: "cancel" });
-  assert.equal(queue.waitingConsumers, 1);
-  queue.push(9);
-  assert.deepEqual(await kept, { status: "ok", value: 9 });
-  await assert.rejects(
-    queue.pop({ signal: AbortSignal.timeout(5) }),
-    { name: "TimeoutError" },
+  await assertAbortedTakeTakesNothing(
+    queue,
+    { tryTake: () => queue.tryPop(), take: (options) => queue.pop(options) },
+    (value) => queue.push(value),
   );
-  assert.equal(queue.waitingConsumers, 0);
 });
 
 Deno.test("Queue.pop() settled by push is not undone by a later abort", async () => {
@@ -140,14 +133,7 @@ Deno.test("Queue.shutdownDrain() can stop waiting on a signal, and shutdown() en
     { message: "x" },
   );
   assert.equal(queue.state, "running");
-  const controller = new AbortController();
-  const gaveUp = queue.shutdownDrain({ signal: controller.signal });
-  const other = queue.shutdownDrain();
-  controller.abort(new Error("too slow"));
-  await assert.rejects(gaveUp, { message: "too slow" });
-  assert.equal(queue.state, "draining");
-  assert.deepEqual(queue.shutdown(), [1]);
-  await other;
+  await assertDrainSignalThenShutdown(queue);
 });
 
 Deno.test("Queue is async-iterable and the loop ends at shutdown", async () => {
@@ -169,38 +155,18 @@ Deno.test("Queue is async-iterable and the loop ends at shutdown", async () => {
 
 Deno.test("Queue.values() breaking out early leaves the rest for others", async () => {
   const queue = new Queue<number>();
-  for (let i = 0; i < 3; i++) queue.push(i);
-  const iterator = queue.values();
-  for await (const value of iterator) {
-    assert.equal(value, 0);
-    break;
-  }
-  assert.deepEqual(await iterator.next(), { done: true, value: undefined });
-  assert.equal(queue.size, 2);
+  await assertBreakLeavesRest(queue, (value) => queue.push(value));
 });
 
 Deno.test("Queue.values() with a signal rejects without taking an item", async () => {
   const queue = new Queue<number>();
-  const controller = new AbortController();
-  const step = queue.values({ signal: controller.signal }).next();
-  controller.abort(new Error("stop"));
-  await assert.rejects(step, { message: "stop" });
-  queue.push(1);
-  assert.equal(queue.size, 1);
+  await assertValuesSignalTakesNothing(queue, (value) => queue.push(value));
   assert.equal(queue.waitingConsumers, 0);
 });
 
 Deno.test("Queue.values() return() while a step waits makes that step done, taking no item", async () => {
-  const rb = new Queue<number>();
-  const iterator = rb.values();
-  const step = iterator.next();
-  assert.equal(rb.waitingConsumers, 1);
-  assert.deepEqual(await iterator.return!(), { done: true, value: undefined });
-  assert.equal(rb.waitingConsumers, 0);
-  assert.deepEqual(await step, { done: true, value: undefined });
-  rb.push(1);
-  assert.equal(rb.size, 1);
-  assert.deepEqual(await iterator.next(), { done: true, value: undefined });
+  const queue = new Queue<number>();
+  await assertReturnEndsWaitingStep(queue, (value) => queue.push(value));
 });
 
 interface Plan {
@@ -235,7 +201,6 @@ Deno.test("Queue delivers every accepted item exactly once, in order per produce
       const accepted = new Set<string>();
       const log: [number, number, number][] = [];
       const dropped: [number, number][] = [];
-      let finished = 0;
       let drainDone = false;
       let steps = 0;
       let stopped = false;
@@ -257,11 +222,12 @@ Deno.test("Queue delivers every accepted item exactly once, in order per produce
         }
       };
 
-      const consumer = async (
-        c: number,
-        { abortEvery, tryEvery, iterate }: Plan["consumers"][number],
-      ) => {
-        if (iterate) {
+      const side = {
+        tryTake: () => queue.tryPop(),
+        take: (options?: { signal?: AbortSignal }) => queue.pop(options),
+      };
+      const consumer = async (c: number, plan: Plan["consumers"][number]) => {
+        if (plan.iterate) {
           await tick();
           for await (const [p, i] of queue) {
             log.push([c, p, i]);
@@ -270,67 +236,28 @@ Deno.test("Queue delivers every accepted item exactly once, in order per produce
           }
           return;
         }
-        for (let n = 1;; n++) {
-          await tick();
-          if (tryEvery > 0 && n % tryEvery === 0) {
-            const r = queue.tryPop();
-            step();
-            if (r.status === "stopped") return;
-            if (r.status === "ok") log.push([c, r.value[0], r.value[1]]);
-            continue;
-          }
-          const abort = abortEvery > 0 && n % abortEvery === 0;
-          const controller = new AbortController();
-          if (abort) tick().then(() => controller.abort(new Error("abort")));
-          try {
-            const r = await queue.pop(
-              abort ? { signal: controller.signal } : undefined,
-            );
-            step();
-            if (r.status === "stopped") return;
-            log.push([c, r.value[0], r.value[1]]);
-          } catch (error) {
-            assert.equal((error as Error).message, "abort");
-            step();
-          }
-        }
+        await consume(c, plan, side, { tick, step, log });
       };
 
       const producers = Promise.all(
         plan.producers.map((n, p) => producer(p, n)),
       );
-      const everyone = Promise.all([
-        producers.then(() => queue.shutdownDrain()).then(() =>
-          drainDone = true
-        ),
-        ...plan.consumers.map((c, i) => consumer(i, c)),
-      ]).then(() => finished++);
-      everyone.catch(() => {});
-      await drive(s);
-      assert.equal(finished, 1, "a producer or consumer never finished");
-      await everyone;
+      await runToEnd(
+        s,
+        producers,
+        plan.consumers.map((c, i) => consumer(i, c)),
+        {
+          drain: () => queue.shutdownDrain(),
+          onDrained: () => drainDone = true,
+        },
+      );
 
       assert.equal(queue.state, "stopped");
       assert.equal(drainDone, true);
       assert.equal(queue.size, 0);
       assert.equal(queue.waitingConsumers, 0);
 
-      const out = [
-        ...log.map(([, p, i]) => `${p}:${i}`),
-        ...dropped.map(([p, i]) => `${p}:${i}`),
-      ];
-      assert.equal(new Set(out).size, out.length, "an item came out twice");
-      assert.deepEqual(new Set(out), accepted);
-
-      const last = new Map<number, number>();
-      for (const [, p, i] of log) {
-        assert.ok((last.get(p) ?? -1) < i, `producer ${p} out of order`);
-        last.set(p, i);
-      }
-      for (const [p, i] of dropped) {
-        assert.ok((last.get(p) ?? -1) < i, `dropped ${p} out of order`);
-        last.set(p, i);
-      }
+      assertDeliveredOnceInOrder(log, dropped, accepted);
     }),
     { numRuns: 1000 },
   );

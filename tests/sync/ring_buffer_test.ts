@@ -1,16 +1,17 @@
 // Copyright 2026 the coro authors. Apache-2.0 license.
 import assert from "node:assert/strict";
-// deno-lint-ignore no-import-prefix
-import fc from "npm:fast-check@^4";
+import fc from "fast-check";
 import { RingBuffer } from "../../sync/ring_buffer.ts";
-
-/** Runs the scheduler until nothing is scheduled and microtasks settle. */
-async function drive(s: fc.Scheduler): Promise<void> {
-  do {
-    await s.waitAll();
-    for (let i = 0; i < 20; i++) await Promise.resolve();
-  } while (s.count() > 0);
-}
+import {
+  assertAbortedTakeTakesNothing,
+  assertBreakLeavesRest,
+  assertDeliveredOnceInOrder,
+  assertDrainSignalThenShutdown,
+  assertReturnEndsWaitingStep,
+  assertValuesSignalTakesNothing,
+  consume,
+  runToEnd,
+} from "./_helpers.ts";
 
 Deno.test("new RingBuffer() rejects a capacity that is not a positive integer", () => {
   assert.throws(() => new RingBuffer(0), {
@@ -124,18 +125,11 @@ Deno.test("RingBuffer.produce() aborted while waiting never inserts its item", a
 
 Deno.test("RingBuffer.consume() aborted while waiting never takes an item", async () => {
   const rb = new RingBuffer<number>(1);
-  const controller = new AbortController();
-  const aborted = rb.consume({ signal: controller.signal });
-  const kept = rb.consume();
-  controller.abort(new Error("cancel"));
-  await assert.rejects(aborted, { message: "cancel" });
-  rb.tryProduce(7);
-  assert.deepEqual(await kept, { status: "ok", value: 7 });
-  await assert.rejects(
-    rb.consume({ signal: AbortSignal.timeout(5) }),
-    { name: "TimeoutError" },
+  await assertAbortedTakeTakesNothing(
+    rb,
+    { tryTake: () => rb.tryConsume(), take: (options) => rb.consume(options) },
+    (value) => rb.tryProduce(value),
   );
-  assert.equal(rb.waitingConsumers, 0);
 });
 
 Deno.test("RingBuffer.shutdown() stops everyone now and returns the items left", async () => {
@@ -193,14 +187,7 @@ Deno.test("RingBuffer.shutdownDrain() on an empty buffer stops at once and wakes
 Deno.test("RingBuffer.shutdownDrain() can stop waiting on a signal, and shutdown() ends the drain", async () => {
   const rb = new RingBuffer<number>(2);
   rb.tryProduce(1);
-  const controller = new AbortController();
-  const gaveUp = rb.shutdownDrain({ signal: controller.signal });
-  const other = rb.shutdownDrain();
-  controller.abort(new Error("too slow"));
-  await assert.rejects(gaveUp, { message: "too slow" });
-  assert.equal(rb.state, "draining");
-  assert.deepEqual(rb.shutdown(), [1]);
-  await other;
+  await assertDrainSignalThenShutdown(rb);
 });
 
 Deno.test("RingBuffer is async-iterable and the loop ends at shutdown", async () => {
@@ -227,39 +214,18 @@ Deno.test("RingBuffer is async-iterable and the loop ends at shutdown", async ()
 
 Deno.test("RingBuffer.values() breaking out early leaves the rest for others", async () => {
   const rb = new RingBuffer<number>(4);
-  for (let i = 0; i < 3; i++) rb.tryProduce(i);
-  const iterator = rb.values();
-  for await (const value of iterator) {
-    assert.equal(value, 0);
-    break;
-  }
-  assert.deepEqual(await iterator.next(), { done: true, value: undefined });
-  assert.equal(rb.size, 2);
+  await assertBreakLeavesRest(rb, (value) => rb.tryProduce(value));
   assert.deepEqual(rb.tryConsume(), { status: "ok", value: 1 });
 });
 
 Deno.test("RingBuffer.values() with a signal rejects without taking an item", async () => {
   const rb = new RingBuffer<number>(4);
-  const controller = new AbortController();
-  const iterator = rb.values({ signal: controller.signal });
-  const step = iterator.next();
-  controller.abort(new Error("stop"));
-  await assert.rejects(step, { message: "stop" });
-  rb.tryProduce(1);
-  assert.equal(rb.size, 1);
+  await assertValuesSignalTakesNothing(rb, (value) => rb.tryProduce(value));
 });
 
 Deno.test("RingBuffer.values() return() while a step waits makes that step done, taking no item", async () => {
   const rb = new RingBuffer<number>(4);
-  const iterator = rb.values();
-  const step = iterator.next();
-  assert.equal(rb.waitingConsumers, 1);
-  assert.deepEqual(await iterator.return!(), { done: true, value: undefined });
-  assert.equal(rb.waitingConsumers, 0);
-  assert.deepEqual(await step, { done: true, value: undefined });
-  rb.tryProduce(1);
-  assert.equal(rb.size, 1);
-  assert.deepEqual(await iterator.next(), { done: true, value: undefined });
+  await assertReturnEndsWaitingStep(rb, (value) => rb.tryProduce(value));
 });
 
 interface Plan {
@@ -300,7 +266,6 @@ Deno.test("RingBuffer delivers every accepted item exactly once, in order per pr
       const refused = new Set<string>();
       const log: [number, number, number][] = [];
       const dropped: [number, number][] = [];
-      let finished = 0;
       let drainDone = false;
       let stopAt = -1;
       let steps = 0;
@@ -345,48 +310,23 @@ Deno.test("RingBuffer delivers every accepted item exactly once, in order per pr
         await Promise.all(pending);
       };
 
-      const consumer = async (
-        c: number,
-        abortEvery: number,
-        tryEvery: number,
-      ) => {
-        for (let n = 1;; n++) {
-          await tick();
-          if (tryEvery > 0 && n % tryEvery === 0) {
-            const r = rb.tryConsume();
-            step();
-            if (r.status === "stopped") return;
-            if (r.status === "ok") log.push([c, r.value[0], r.value[1]]);
-            continue;
-          }
-          const abort = abortEvery > 0 && n % abortEvery === 0;
-          const controller = new AbortController();
-          if (abort) tick().then(() => controller.abort(new Error("abort")));
-          try {
-            const r = await rb.consume(
-              abort ? { signal: controller.signal } : undefined,
-            );
-            step();
-            if (r.status === "stopped") return;
-            log.push([c, r.value[0], r.value[1]]);
-          } catch (error) {
-            assert.equal((error as Error).message, "abort");
-            step();
-          }
-        }
+      const side = {
+        tryTake: () => rb.tryConsume(),
+        take: (options?: { signal?: AbortSignal }) => rb.consume(options),
       };
 
       const producers = Promise.all(
         plan.producers.map((p, i) => producer(i, p)),
       );
-      const everyone = Promise.all([
-        producers.then(() => rb.shutdownDrain()).then(() => drainDone = true),
-        ...plan.consumers.map((c, i) => consumer(i, c.abortEvery, c.tryEvery)),
-      ]).then(() => finished++);
-      everyone.catch(() => {});
-      await drive(s);
-      assert.equal(finished, 1, "a producer or consumer never finished");
-      await everyone;
+      await runToEnd(
+        s,
+        producers,
+        plan.consumers.map((c, i) => consume(i, c, side, { tick, step, log })),
+        {
+          drain: () => rb.shutdownDrain(),
+          onDrained: () => drainDone = true,
+        },
+      );
 
       // Nothing is left pending.
       assert.equal(rb.state, "stopped");
@@ -396,27 +336,12 @@ Deno.test("RingBuffer delivers every accepted item exactly once, in order per pr
       assert.equal(rb.waitingConsumers, 0);
 
       // Every accepted item came out exactly once (consumed or handed back
-      // by shutdown), and nothing refused or aborted came out at all.
-      const out = [
-        ...log.map(([, p, i]) => `${p}:${i}`),
-        ...dropped.map(([p, i]) => `${p}:${i}`),
-      ];
-      assert.equal(new Set(out).size, out.length, "an item came out twice");
-      assert.deepEqual(new Set(out), accepted);
+      // by shutdown), in order per producer, and nothing refused or aborted
+      // came out at all.
+      assertDeliveredOnceInOrder(log, dropped, accepted);
       for (const key of refused) assert.ok(!accepted.has(key));
       if (plan.stopMode === "drain" || stopAt < 0) {
         assert.equal(dropped.length, 0);
-      }
-
-      // Items of one producer come out in the order it produced them.
-      const last = new Map<number, number>();
-      for (const [, p, i] of log) {
-        assert.ok((last.get(p) ?? -1) < i, `producer ${p} out of order`);
-        last.set(p, i);
-      }
-      for (const [p, i] of dropped) {
-        assert.ok((last.get(p) ?? -1) < i, `dropped ${p} out of order`);
-        last.set(p, i);
       }
     }),
     { numRuns: 1000 },

@@ -1,8 +1,8 @@
 // Copyright 2026 the coro authors. Apache-2.0 license.
 import assert from "node:assert/strict";
-// deno-lint-ignore no-import-prefix
-import fc from "npm:fast-check@^4";
+import fc from "fast-check";
 import { SharedMutex, SharedMutexLock } from "../../sync/shared_mutex.ts";
+import { raceLocks } from "./_helpers.ts";
 
 Deno.test("SharedMutex.lockShared() lets many readers hold the mutex at once", async () => {
   const mutex = new SharedMutex();
@@ -166,54 +166,26 @@ Deno.test("SharedMutex property: reader/writer exclusion, arrival-order grants (
         const mutex = new SharedMutex();
         let readers = 0;
         let writers = 0;
-        const requested: number[] = [];
-        const acquired: number[] = [];
-        const rejected: number[] = [];
-        const tasks = plans.map(async (plan, i) => {
-          await s.schedule(Promise.resolve(), `start ${i}`);
-          const controller = new AbortController();
-          if (plan.abort) {
-            s.schedule(Promise.resolve(), `abort ${i}`).then(() =>
-              controller.abort(i)
-            );
-          }
-          requested.push(i);
-          let lock: SharedMutexLock;
-          try {
-            lock = await (plan.writer
-              ? mutex.lock({ signal: controller.signal })
-              : mutex.lockShared({ signal: controller.signal }));
-          } catch (e) {
-            assert.equal(e, i);
-            rejected.push(i);
-            return;
-          }
-          using _lock = lock;
-          acquired.push(i);
-          if (plan.writer) {
-            assert.equal(readers + writers, 0, "writer entered while held");
-            writers++;
-          } else {
-            assert.equal(writers, 0, "reader entered while a writer held");
-            readers++;
-          }
-          for (let k = 0; k < plan.holdSteps; k++) {
-            await s.schedule(Promise.resolve(), `hold ${i}`);
-          }
-          if (plan.writer) writers--;
-          else readers--;
-        });
-        await s.waitFor(Promise.all(tasks));
-        await s.waitIdle();
         // Grants follow arrival order exactly: nobody, reader or writer,
         // ever overtakes an earlier request, so no writer starves.
-        assert.deepEqual(
-          acquired,
-          requested.filter((i) => !rejected.includes(i)),
-          "granted out of arrival order",
-        );
-        assert.equal(acquired.length + rejected.length, plans.length);
-        for (const i of rejected) assert.ok(plans[i]!.abort);
+        await raceLocks(s, plans, {
+          lock: (plan, signal) =>
+            plan.writer ? mutex.lock({ signal }) : mutex.lockShared({ signal }),
+          enter(plan) {
+            if (plan.writer) {
+              assert.equal(readers + writers, 0, "writer entered while held");
+              writers++;
+            } else {
+              assert.equal(writers, 0, "reader entered while a writer held");
+              readers++;
+            }
+          },
+          exit(plan) {
+            if (plan.writer) writers--;
+            else readers--;
+          },
+          orderMessage: "granted out of arrival order",
+        });
         assert.equal(mutex.readers, 0);
         assert.equal(mutex.isLocked, false);
         assert.equal(mutex.waiting, 0);
