@@ -2,15 +2,21 @@
 // Copyright 2026 the coro authors. Apache-2.0 license.
 // libcoro's coro_when_all example: wait for a list of tasks (an iterable) or
 // for tasks of different types given as arguments (a typed tuple).
-import { type Task, task, whenAll } from "@coro/coro/combinators";
+import { type Task, whenAll } from "@coro/coro/combinators";
+import { ThreadPool } from "@coro/coro/scheduler";
 
-// libcoro runs these tasks on a four-thread pool. Until this port uses coro's
-// ThreadPool here, they run on this thread.
+// Create a thread pool to execute all the tasks in parallel. Closures cannot
+// cross threads, so the work is exported functions of a module, here a small
+// module inlined as a data: URL. Leaving the program shuts the pool down.
+await using tp = new ThreadPool({ threadCount: 4 });
+const work = tp.bind<{ twice(x: number): number; square(x: number): number }>(
+  "data:text/javascript,export const twice = (x) => x + x; export const square = (x) => x * x;",
+);
+
+// The task we want to invoke multiple times and execute in parallel on the
+// thread pool.
 function twice(x: number): Task<number> {
-  return task(async () => {
-    await Promise.resolve(); // Stands in for scheduling onto the pool.
-    return x + x;
-  });
+  return work.twice.task(x);
 }
 
 // Make the tasks to run; they can be passed as an iterable or as arguments.
@@ -33,10 +39,7 @@ for (const result of results) {
 
 // Arguments instead of an iterable.
 function square(x: number): Task<number> {
-  return task(async () => {
-    await Promise.resolve();
-    return x * x;
-  });
+  return work.square.task(x);
 }
 
 // The arguments may have different value types; the results are a typed

@@ -86,9 +86,23 @@ export interface IoSchedulerOptions {
   /**
    * The pool that receives owned tasks under the `"threadPool"` execution
    * strategy, for example a `ThreadPool`. Required for that strategy and not
-   * allowed with `"inline"`.
+   * allowed with `"inline"`. A task's body is a closure and stays on this
+   * thread; a task of a pool call (`pool.bind(url).fn.task(...)`) runs on a
+   * worker.
    *
    * @default {undefined}
+   *
+   * @example Owned tasks on a ThreadPool
+   * ```ts
+   * import { IoScheduler, ThreadPool } from "@coro/coro/scheduler";
+   * import assert from "node:assert/strict";
+   *
+   * const MATH = "data:text/javascript,export const add = (a, b) => a + b;";
+   * await using pool = new ThreadPool({ threadCount: 1 });
+   * await using scheduler = new IoScheduler({ pool });
+   * const math = pool.bind<{ add(a: number, b: number): number }>(MATH);
+   * assert.equal(await scheduler.spawnJoinable(math.add.task(2, 3)), 5);
+   * ```
    */
   pool?: IoSchedulerPool;
   /**

@@ -670,8 +670,11 @@ Deno.test("IoScheduler wakes many real sleepers with one runtime timer, in deadl
   await using s = new IoScheduler();
   const order: number[] = [];
   const delays = [8, 3, 5, 3, 1, 8, 0, 2];
+  // One shared base, so each deadline is exactly base + delay however long
+  // the calls themselves take on a loaded machine.
+  const base = s.now();
   await Promise.all(delays.map(async (ms, i) => {
-    await s.yieldFor(ms);
+    await s.yieldUntil(base + ms);
     order.push(i);
   }));
   const expected = delays.map((ms, i) => ({ ms, i }))
