@@ -90,14 +90,7 @@ export function serializeError(error: Error, depth = 0): SerializedError {
     const value = (error as unknown as Record<string, unknown>)[key];
     if (isCloneable(value)) (props ??= {})[key] = value;
   }
-  const out: {
-    name: string;
-    message: string;
-    stack: string | undefined;
-    dom: boolean;
-    cause?: unknown;
-    props?: Record<string, unknown>;
-  } = {
+  const out: { -readonly [K in keyof SerializedError]: SerializedError[K] } = {
     name: String(error.name),
     message: String(error.message),
     stack: typeof error.stack === "string" ? error.stack : undefined,
@@ -129,35 +122,30 @@ export function deserializeError(data: SerializedError): Error {
     const ctor = BUILTIN_ERRORS[data.name] ?? Error;
     error = new ctor(data.message);
     if (ctor === Error && data.name !== "Error") {
-      Object.defineProperty(error, "name", {
-        value: data.name,
-        writable: true,
-        configurable: true,
-        enumerable: false,
-      });
+      defineHidden(error, "name", data.name);
     }
   }
-  if (data.stack !== undefined) {
-    Object.defineProperty(error, "stack", {
-      value: data.stack,
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
-  }
+  if (data.stack !== undefined) defineHidden(error, "stack", data.stack);
   if (data.cause !== undefined) {
     const cause = data.cause as { error?: SerializedError; value?: unknown };
-    Object.defineProperty(error, "cause", {
-      value: cause.error !== undefined
-        ? deserializeError(cause.error)
-        : cause.value,
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
+    defineHidden(
+      error,
+      "cause",
+      cause.error !== undefined ? deserializeError(cause.error) : cause.value,
+    );
   }
   if (data.props !== undefined) Object.assign(error, data.props);
   return error;
+}
+
+// Like the built-in properties of an error: writable, not enumerable.
+function defineHidden(error: Error, key: string, value: unknown): void {
+  Object.defineProperty(error, key, {
+    value,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
 }
 
 function isCloneable(value: unknown): boolean {

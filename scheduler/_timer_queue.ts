@@ -106,10 +106,11 @@ export class TimerQueue {
 
   /**
    * Takes out the earliest bucket if it is due at `now`, and returns its
-   * timers in order (each already detached, so it can be fired), or
-   * `undefined` when nothing is due.
+   * slots in order (each timer already detached, so it can be fired; a
+   * removed timer leaves an `undefined` hole), or `undefined` when nothing is
+   * due.
    */
-  takeDue(now: number): TimerEntry[] | undefined {
+  takeDue(now: number): readonly (TimerEntry | undefined)[] | undefined {
     const key = this.peekTime();
     if (key === undefined || key > now) return undefined;
     const bucket = this.#buckets.get(key)!;
@@ -117,15 +118,12 @@ export class TimerQueue {
     this.#popKey();
     // Detach every timer before any fires, so code run by one of them
     // cannot remove another from under the caller.
-    const due: TimerEntry[] = [];
-    for (const entry of bucket.items) {
-      if (entry !== undefined) {
-        entry.bucket = undefined;
-        due.push(entry);
-      }
+    const items = bucket.items;
+    for (const entry of items) {
+      if (entry !== undefined) entry.bucket = undefined;
     }
-    this.#size -= due.length;
-    return due;
+    this.#size -= bucket.live;
+    return items;
   }
 
   #pushKey(key: number): void {

@@ -199,9 +199,7 @@ function finish(id: number, value: unknown, ok: boolean, sync: boolean): void {
   let status = STATUS_OK;
   let transfer: readonly Transferable[] | undefined;
   if (ok) {
-    if (
-      typeof value === "object" && value !== null && isTransferring(value)
-    ) {
+    if (isTransferring(value)) {
       transfer = value[TRANSFER];
       value = value.value;
     }

@@ -196,6 +196,10 @@ export interface ShutdownOptions {
 const STARTED = 1;
 /** A ready-queue entry returns this when its waiter was already abandoned. */
 const ABANDONED = false;
+/**
+ * An entry of the ready queue. One that returns `undefined` resumed a waiter:
+ * that lets a waiter's bare `resolve` function be the entry, with no closure.
+ */
 type ReadyEntry = () => unknown;
 
 /** setTimeout's largest delay; longer waits re-arm when it fires. */
@@ -481,7 +485,7 @@ export class IoScheduler implements AsyncDisposable {
    * @param options `signal` to abandon the wait.
    * @returns A promise that resolves on the scheduler's next turn.
    * @throws {ShutdownError} (as a rejection) After shutdown began.
-   * @throws {TypeError} If `signal` is not an `AbortSignal`.
+   * @throws {TypeError} (as a rejection) If `signal` is not an `AbortSignal`.
    *
    * @example
    * ```ts
@@ -759,15 +763,13 @@ export class IoScheduler implements AsyncDisposable {
   spawn(task: Task<unknown> | TaskBody<unknown>): void {
     const work = toTask(task, "spawn a task");
     if (this.#closing) throw refused("spawn a task");
-    this.#owned++;
-    this.#ready.push(() => {
+    this.#own(() => {
       this.#start(work).then(this.#ownedDone, (error) => {
         this.#ownedDone();
         this.#report(error);
       });
       return STARTED;
     });
-    this.#requestHop();
   }
 
   /**
@@ -801,9 +803,8 @@ export class IoScheduler implements AsyncDisposable {
   spawnJoinable<T>(task: Task<T> | TaskBody<T>): Task<T> {
     const work = toTask(task, "spawn a joinable task");
     if (this.#closing) throw refused("spawn a joinable task");
-    this.#owned++;
     const result = Promise.withResolvers<T>();
-    this.#ready.push(() => {
+    this.#own(() => {
       this.#start(work).then((value) => {
         this.#ownedDone();
         result.resolve(value);
@@ -813,7 +814,6 @@ export class IoScheduler implements AsyncDisposable {
       });
       return STARTED;
     });
-    this.#requestHop();
     const handle = new Task<T>(({ signal }) => {
       if (signal.aborted) {
         work.cancel(signal.reason);
@@ -847,8 +847,9 @@ export class IoScheduler implements AsyncDisposable {
    * @param advanceMs How far to move the virtual clock, a finite non-negative
    * number.
    * @returns The number of events processed.
-   * @throws {TypeError} (as a rejection) In `"spawn"` mode, if `advanceMs` is
-   * not a number, or if another `processEvents` call has not finished.
+   * @throws {TypeError} (as a rejection) If the scheduler is in `"spawn"`
+   * mode, if `advanceMs` is not a number, or if another `processEvents` call
+   * has not finished.
    * @throws {RangeError} (as a rejection) If `advanceMs` is negative, NaN or
    * infinite.
    *
@@ -974,7 +975,7 @@ export class IoScheduler implements AsyncDisposable {
       );
     }
     if (this.#shutdownPromise !== undefined) {
-      // A later explicit "cancel" ends a drain that is still in progress.
+      // Only an explicit "cancel", not the default, cuts a drain short.
       if (options.timers === "cancel" && !this.#refusing) this.#refuse();
       return this.#shutdownPromise;
     }
@@ -1050,6 +1051,16 @@ export class IoScheduler implements AsyncDisposable {
     }
   }
 
+  /**
+   * Owns a task until it settles: `start` runs on the next turn and either
+   * starts it (its settling calls `#ownedDone`) or calls `#ownedDone` itself.
+   */
+  #own(start: ReadyEntry): void {
+    this.#owned++;
+    this.#ready.push(start);
+    this.#requestHop();
+  }
+
   #report(error: unknown): void {
     if (this.#closing && error instanceof ShutdownError) return;
     try {
@@ -1068,7 +1079,10 @@ export class IoScheduler implements AsyncDisposable {
     }
   }
 
-  /** Resumes the ready continuations present now; returns how many ran. */
+  /**
+   * Runs the ready entries present now (entries they add wait for the next
+   * turn); returns how many resumed a waiter or started a task.
+   */
   #drain(): number {
     const ready = this.#ready;
     let n = ready.length;
@@ -1092,15 +1106,21 @@ export class IoScheduler implements AsyncDisposable {
     return count;
   }
 
-  /** Fires every timer due at `now`, in deadline order; returns how many. */
-  #fireDue(now: number): number {
+  /**
+   * Fires every timer due at `now`, in deadline order, or fails them with
+   * `reason` when one is given; returns how many.
+   */
+  #fireDue(now: number, reason?: ShutdownError): number {
     let count = 0;
-    let due: TimerEntry[] | undefined;
+    let due: readonly (TimerEntry | undefined)[] | undefined;
     while ((due = this.#timers.takeDue(now)) !== undefined) {
-      count += due.length;
       for (const entry of due) {
+        if (entry === undefined) continue;
+        count++;
         try {
-          entry.resume();
+          if (reason === undefined) entry.resume();
+          else if (entry.fail !== undefined) entry.fail(reason);
+          else entry.resume(Promise.reject(reason));
         } catch (error) {
           this.#report(error);
         }
@@ -1162,62 +1182,20 @@ export class IoScheduler implements AsyncDisposable {
     this.#disarm();
     // One error for all: a million sleepers would otherwise pay for a
     // million stack traces.
-    const reason = new ShutdownError(
-      "Timer cancelled: the scheduler was shut down before it fired",
+    this.#fireDue(
+      Infinity,
+      new ShutdownError(
+        "Timer cancelled: the scheduler was shut down before it fired",
+      ),
     );
-    let due: TimerEntry[] | undefined;
-    while ((due = this.#timers.takeDue(Infinity)) !== undefined) {
-      for (const entry of due) {
-        try {
-          if (entry.fail !== undefined) entry.fail(reason);
-          else entry.resume(Promise.reject(reason));
-        } catch (error) {
-          this.#report(error);
-        }
-      }
-    }
   }
 
   #wait(options: ScheduleOptions | undefined, op: string): Promise<void> {
     if (options === undefined && !this.#refusing) {
-      // The hot path of yield() and schedule(): no signal to watch.
+      // The hot path of yield() and schedule(): no options to check.
       return new Promise<void>(this.#enqueue);
     }
-    let signal: AbortSignal | undefined;
-    try {
-      signal = signalOf(options, op);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (this.#refusing) return Promise.reject(refused(op));
-    if (signal === undefined) {
-      return new Promise<void>((resolve) => {
-        this.#readyWaiters++;
-        this.#ready.push(resolve);
-        this.#requestHop();
-      });
-    }
-    if (signal.aborted) return Promise.reject(signal.reason);
-    return new Promise<void>((resolve, reject) => {
-      let live = true;
-      const onAbort = () => {
-        if (!live) return;
-        live = false;
-        this.#readyWaiters--;
-        reject(signal.reason);
-        this.#notify();
-      };
-      signal.addEventListener("abort", onAbort, { once: true });
-      this.#readyWaiters++;
-      this.#ready.push(() => {
-        if (!live) return ABANDONED;
-        live = false;
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-        return undefined;
-      });
-      this.#requestHop();
-    });
+    return this.#sleep(-Infinity, options, op);
   }
 
   #after(
@@ -1260,12 +1238,15 @@ export class IoScheduler implements AsyncDisposable {
     return this.#sleep(time, options, op);
   }
 
+  /**
+   * Waits until `time`; a time at or before `now()` waits for the next turn
+   * in the ready queue instead.
+   */
   #sleep(
     time: number,
     options: ScheduleOptions | undefined,
     op: string,
   ): Promise<void> {
-    if (time <= this.now()) return this.#wait(options, op);
     let signal: AbortSignal | undefined;
     try {
       signal = signalOf(options, op);
@@ -1273,6 +1254,12 @@ export class IoScheduler implements AsyncDisposable {
       return Promise.reject(error);
     }
     if (this.#refusing) return Promise.reject(refused(op));
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (time <= this.now()) {
+      return signal === undefined
+        ? new Promise<void>(this.#enqueue)
+        : this.#readyWait(signal);
+    }
     if (signal === undefined) {
       return new Promise<void>((resolve) => {
         this.#addTimer(
@@ -1281,7 +1268,6 @@ export class IoScheduler implements AsyncDisposable {
         );
       });
     }
-    if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => {
         if (this.#removeTimer(entry)) {
@@ -1298,6 +1284,30 @@ export class IoScheduler implements AsyncDisposable {
       });
       signal.addEventListener("abort", onAbort, { once: true });
       this.#addTimer(time, entry);
+    });
+  }
+
+  /** A wait in the ready queue that `signal` can abandon. */
+  #readyWait(signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let live = true;
+      const onAbort = () => {
+        if (!live) return;
+        live = false;
+        this.#readyWaiters--;
+        reject(signal.reason);
+        this.#notify();
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#readyWaiters++;
+      this.#ready.push(() => {
+        if (!live) return ABANDONED;
+        live = false;
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+        return undefined;
+      });
+      this.#requestHop();
     });
   }
 
@@ -1345,8 +1355,7 @@ export class IoScheduler implements AsyncDisposable {
         giveUp(signal!.reason);
         this.#notify();
       };
-      this.#owned++;
-      this.#ready.push(() => {
+      this.#own(() => {
         if (settled) {
           // The caller gave up before the task started: never start it.
           this.#ownedDone();
@@ -1368,7 +1377,6 @@ export class IoScheduler implements AsyncDisposable {
         });
         return STARTED;
       });
-      this.#requestHop();
       if (timeout !== Infinity) {
         timer = new TimerEntry(() => {
           this.#timeouts--;

@@ -452,7 +452,6 @@ interface Thread {
   state: Int32Array;
   syncPort: MessagePort;
   ready: boolean;
-  stopping: boolean;
   exited: Promise<void>;
   error: unknown;
 }
@@ -626,9 +625,10 @@ export class ThreadPool implements AsyncDisposable {
   }
 
   /**
-   * How many calls are queued or running, plus the tasks owned through
-   * {@linkcode ThreadPool.prototype.spawn} (libcoro's `size()`). Calls waited
-   * on with `syncWait` are not counted.
+   * How many calls are queued or running (`sync` and `task` calls too), plus
+   * the tasks owned through {@linkcode ThreadPool.prototype.spawn} (libcoro's
+   * `size()`). A call whose caller gave up (cancelled, or a timed-out
+   * `syncWait`) no longer counts.
    *
    * @example
    * ```ts
@@ -833,7 +833,6 @@ export class ThreadPool implements AsyncDisposable {
     const exits: Promise<void>[] = [];
     for (const t of this.#threads) {
       if (t === undefined) continue;
-      t.stopping = true;
       exits.push(t.exited);
       t.worker.terminate();
     }
@@ -862,7 +861,6 @@ export class ThreadPool implements AsyncDisposable {
       state,
       syncPort: channel.port1,
       ready: false,
-      stopping: false,
       exited: new Promise((resolve) => onExit = resolve),
       error: undefined,
     };
@@ -895,13 +893,7 @@ export class ThreadPool implements AsyncDisposable {
       const call = calls.get(id);
       if (call === undefined) continue;
       calls.delete(id);
-      if (call.settled) continue; // cancelled: counted out already
-      call.settled = true;
-      this.#inFlight--;
-      thread.active--;
-      if (call.onAbort !== undefined) {
-        call.signal!.removeEventListener("abort", call.onAbort);
-      }
+      if (!this.#settle(call)) continue;
       const status = results[k + 1];
       const payload = results[k + 2];
       if (status === STATUS_OK) call.resolve(payload);
@@ -927,27 +919,12 @@ export class ThreadPool implements AsyncDisposable {
       ? String(cause)
       : `exit code ${code}`;
     for (const call of thread.calls.values()) {
-      if (call.settled) continue;
-      call.settled = true;
-      this.#inFlight--;
-      if (call.onAbort !== undefined) {
-        call.signal!.removeEventListener("abort", call.onAbort);
-      }
-      call.reject(
-        new WorkerCrashedError(
-          `Worker ${thread.index} stopped (${reason}) while running ${call.name} from ${call.url}`,
-          cause === undefined
-            ? { functionName: call.name, threadIndex: thread.index }
-            : { functionName: call.name, threadIndex: thread.index, cause },
-        ),
-      );
+      if (this.#settle(call)) call.reject(crashed(thread, call, reason, cause));
     }
     thread.calls.clear();
-    for (const call of [...thread.dual.values()]) {
-      this.#settleDual(
-        call,
-        failed(crashed(thread, call.name, call.url, reason)),
-      );
+    // #settleDual deletes the call from the map, which iteration allows.
+    for (const call of thread.dual.values()) {
+      this.#settleDual(call, failed(crashed(thread, call, reason)));
     }
     if (thread.ready) this.#onThreadStop?.(thread.index);
     // A worker that crashed after starting is replaced at once; one that died
@@ -1095,7 +1072,6 @@ export class ThreadPool implements AsyncDisposable {
     const thread = call.thread;
     if (thread === undefined) {
       this.#queue.delete(call);
-      this.#checkDrained();
     } else {
       // The worker is told; its slot stays taken until it answers, but the
       // caller is done with it, so it no longer holds shutdown or the
@@ -1104,9 +1080,22 @@ export class ThreadPool implements AsyncDisposable {
       if (--thread.active === 0) thread.worker.unref();
       thread.outbox.push(OP_ABORT, call.id, reason);
       this.#scheduleFlush();
-      this.#checkDrained();
     }
+    this.#checkDrained();
     call.reject(reason);
+  }
+
+  // Counts an answered call out and drops its abort listener; false if it
+  // was settled already (cancelled, or failed to send).
+  #settle(call: Call): boolean {
+    if (call.settled) return false;
+    call.settled = true;
+    this.#inFlight--;
+    call.thread!.active--;
+    if (call.onAbort !== undefined) {
+      call.signal!.removeEventListener("abort", call.onAbort);
+    }
+    return true;
   }
 
   // The least loaded worker with room, ties going round robin from the one
@@ -1171,9 +1160,7 @@ export class ThreadPool implements AsyncDisposable {
   }
 
   #checkDrained(): void {
-    if (
-      this.#drained !== undefined && this.size === 0
-    ) {
+    if (this.#drained !== undefined && this.size === 0) {
       const drained = this.#drained;
       this.#drained = undefined;
       drained();
@@ -1212,15 +1199,7 @@ export class ThreadPool implements AsyncDisposable {
         thread.worker.postMessage(batch.slice(k, k + 4));
         k += 4;
       } else if (op === OP_ABORT) {
-        try {
-          thread.worker.postMessage(batch.slice(k, k + 3));
-        } catch {
-          thread.worker.postMessage([
-            OP_ABORT,
-            batch[k + 1],
-            new DOMException("The call was aborted", "AbortError"),
-          ]);
-        }
+        postAbort(thread.worker, batch[k + 1] as number, batch[k + 2]);
         k += 3;
       } else {
         const call = thread.calls.get(batch[k + 1] as number)!;
@@ -1232,15 +1211,7 @@ export class ThreadPool implements AsyncDisposable {
           );
         } catch (error) {
           thread.calls.delete(call.id);
-          if (!call.settled) {
-            call.settled = true;
-            this.#inFlight--;
-            thread.active--;
-            if (call.onAbort !== undefined) {
-              call.signal!.removeEventListener("abort", call.onAbort);
-            }
-            call.reject(cloneError(call.name, error));
-          }
+          if (this.#settle(call)) call.reject(cloneError(call.name, error));
         }
         k = end;
       }
@@ -1260,54 +1231,37 @@ export class ThreadPool implements AsyncDisposable {
     args: unknown[],
     options: Options,
   ): DualCall {
-    const call = new DualCall(name, url, options);
-    if (this.#closing) {
-      this.#settleDual(
-        call,
-        failed(
-          new ShutdownError(`Cannot run ${name}: the thread pool is shut down`),
-        ),
-      );
-      return call;
-    }
     const signal = options.signal;
-    if (signal?.aborted) {
-      this.#settleDual(call, failed(signal.reason));
-      return call;
-    }
+    const call = new DualCall(name, url, signal);
     const timeout = options.timeout ?? this.#syncTimeout;
-    if (typeof timeout !== "number" || !(timeout >= 0)) {
-      this.#settleDual(
-        call,
-        failed(
-          new RangeError(
-            `Cannot run ${name}: timeout must be a non-negative number of milliseconds, got ${
-              describe(timeout)
-            }`,
-          ),
-        ),
-      );
+    // An aborted signal's reason is never undefined.
+    const refusal = this.#closing
+      ? new ShutdownError(`Cannot run ${name}: the thread pool is shut down`)
+      : signal?.aborted
+      ? signal.reason
+      : typeof timeout !== "number" || !(timeout >= 0)
+      ? new RangeError(
+        `Cannot run ${name}: timeout must be a non-negative number of milliseconds, got ${
+          describe(timeout)
+        }`,
+      )
+      : undefined;
+    if (refusal !== undefined) {
+      this.#settleDual(call, failed(refusal));
       return call;
     }
     call.timeout = timeout;
     const thread = this.#syncThread();
+    // Sent now, ahead of the sync call, so that the worker has the function
+    // and any call this one depends on even while this thread blocks.
     this.#flush();
     call.id = this.#newId();
+    const message: unknown[] = thread.known[fnId] === true
+      ? []
+      : [OP_FUNCTION, fnId, url, name];
+    message.push(OP_SYNC_CALL, call.id, fnId, args.length, ...args);
     try {
-      thread.worker.postMessage(
-        [
-          OP_FUNCTION,
-          fnId,
-          url,
-          name,
-          OP_SYNC_CALL,
-          call.id,
-          fnId,
-          args.length,
-          ...args,
-        ],
-        (options.transfer ?? []) as never,
-      );
+      thread.worker.postMessage(message, (options.transfer ?? []) as never);
     } catch (error) {
       this.#settleDual(call, failed(cloneError(name, error)));
       return call;
@@ -1320,7 +1274,7 @@ export class ThreadPool implements AsyncDisposable {
     if (signal !== undefined) {
       call.onAbort = () => {
         if (call.outcome !== undefined) return;
-        thread.worker.postMessage([OP_ABORT, call.id, signal.reason]);
+        postAbort(thread.worker, call.id, signal.reason);
         this.#settleDual(call, failed(signal.reason));
       };
       signal.addEventListener("abort", call.onAbort, { once: true });
@@ -1336,7 +1290,7 @@ export class ThreadPool implements AsyncDisposable {
     if (call.outcome !== undefined) return;
     call.outcome = outcome;
     if (call.onAbort !== undefined) {
-      call.options.signal!.removeEventListener("abort", call.onAbort);
+      call.signal!.removeEventListener("abort", call.onAbort);
     }
     const thread = call.thread;
     if (thread !== undefined && thread.dual.delete(call.id)) {
@@ -1366,7 +1320,7 @@ export class ThreadPool implements AsyncDisposable {
       } else if (status === STATUS_ERROR) {
         outcome = failed(deserializeError(payload as SerializedError));
       } else if (status === STATUS_CRASHED) {
-        outcome = failed(crashed(thread, call.name, call.url, String(payload)));
+        outcome = failed(crashed(thread, call, String(payload)));
       } else outcome = failed(payload);
       this.#settleDual(call, outcome);
     }
@@ -1430,7 +1384,7 @@ export class ThreadPool implements AsyncDisposable {
         continue;
       }
       if (Atomics.load(state, STATE_DEAD) !== 0) {
-        this.#settleDual(call, failed(crashed(thread, call.name, call.url)));
+        this.#settleDual(call, failed(crashed(thread, call)));
         return call.outcome!;
       }
       const remaining = deadline - performance.now();
@@ -1467,7 +1421,7 @@ class DualCall {
   constructor(
     readonly name: string,
     readonly url: string,
-    readonly options: Options,
+    readonly signal: AbortSignal | undefined,
   ) {
     this.promise = new Promise((resolve, reject) => {
       this.resolve = resolve;
@@ -1514,16 +1468,34 @@ function ignore(): void {}
 
 function crashed(
   thread: Thread,
-  name: string,
-  url: string,
+  call: { readonly name: string; readonly url: string },
   reason?: string,
+  cause?: unknown,
 ): WorkerCrashedError {
+  const { name, url } = call;
+  const threadIndex = thread.index;
   return new WorkerCrashedError(
-    `Worker ${thread.index} stopped${
+    `Worker ${threadIndex} stopped${
       reason === undefined ? "" : ` (${reason})`
     } while running ${name} from ${url}`,
-    { functionName: name, threadIndex: thread.index },
+    cause === undefined
+      ? { functionName: name, threadIndex }
+      : { functionName: name, threadIndex, cause },
   );
+}
+
+// The worker's `this.signal` aborts with the reason when it can be cloned,
+// else with an AbortError.
+function postAbort(worker: Worker, id: number, reason: unknown): void {
+  try {
+    worker.postMessage([OP_ABORT, id, reason]);
+  } catch {
+    worker.postMessage([
+      OP_ABORT,
+      id,
+      new DOMException("The call was aborted", "AbortError"),
+    ]);
+  }
 }
 
 function withSignal(options: Options, signal: AbortSignal): Options {

@@ -361,6 +361,21 @@ Deno.test("PoolFunction.task() is lazy, and cancelling it aborts the call in the
   });
 });
 
+Deno.test("PoolFunction.task() cancelled with a reason that cannot be cloned rejects with it and aborts the worker's signal with an AbortError", async () => {
+  await withPool({ threadCount: 1 }, async (pool) => {
+    const math = pool.bind<MathModule>(MATH);
+    const t = math.recordAbort.task();
+    const running = t.start();
+    // Make sure it is running in the worker before cancelling it.
+    await math.add(0, 0);
+    const reason = { notCloneable() {} };
+    t.cancel(reason);
+    await assert.rejects(running, (e) => e === reason);
+    assert.equal(await math.lastAbort(), "The call was aborted");
+    assert.equal(pool.size, 0);
+  });
+});
+
 Deno.test("syncWait() blocks on whenAll of pool tasks and pool calls, running each once", async () => {
   await withPool({ threadCount: 2 }, async (pool) => {
     const math = pool.bind<MathModule>(MATH);
