@@ -7,7 +7,7 @@
  * @module
  */
 
-import { describe } from "../combinators/_describe.ts";
+import { checkSemaphoreCounts } from "./_semaphore_counts.ts";
 import { checkHandle, WaitSite, waitUntil } from "./_atomic_wait.ts";
 
 /**
@@ -136,29 +136,11 @@ export class AtomicSemaphore {
     let buffer = adopted;
     adopted = undefined;
     if (buffer === undefined) {
-      if (typeof max !== "number") {
-        throw new TypeError(
-          `Cannot create semaphore: max must be a number, got ${describe(max)}`,
-        );
-      }
-      if (!Number.isInteger(max) || max < 1 || max > MAX_PERMITS) {
-        throw new RangeError(
-          `Cannot create semaphore: max must be a positive integer up to ${MAX_PERMITS}, got ${max}`,
-        );
-      }
-      const initial = options.initial ?? max;
-      if (typeof initial !== "number") {
-        throw new TypeError(
-          `Cannot create semaphore: initial must be a number, got ${
-            describe(initial)
-          }`,
-        );
-      }
-      if (!Number.isInteger(initial) || initial < 0 || initial > max) {
-        throw new RangeError(
-          `Cannot create semaphore: initial must be an integer from 0 to ${max}, got ${initial}`,
-        );
-      }
+      const { initial } = checkSemaphoreCounts(
+        max,
+        options.initial ?? max,
+        MAX_PERMITS,
+      );
       buffer = new SharedArrayBuffer(WORDS * 4);
       const view = new Int32Array(buffer);
       view[STATE] = initial;

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { describe } from "../combinators/_describe.ts";
 import { Deque } from "./_deque.ts";
+import { checkSemaphoreCounts } from "./_semaphore_counts.ts";
 import { park, type Parked, settle, wait } from "./_channel.ts";
 
 /**
@@ -241,31 +241,13 @@ export class Semaphore {
    * ```
    */
   constructor(max: number, options: SemaphoreOptions = {}) {
-    if (typeof max !== "number") {
-      throw new TypeError(
-        `Cannot create semaphore: max must be a number, got ${describe(max)}`,
-      );
-    }
-    if (!Number.isSafeInteger(max) || max < 1) {
-      throw new RangeError(
-        `Cannot create semaphore: max must be a positive integer, got ${max}`,
-      );
-    }
-    const initial = options.initial === undefined ? max : options.initial;
-    if (typeof initial !== "number") {
-      throw new TypeError(
-        `Cannot create semaphore: initial must be a number, got ${
-          describe(initial)
-        }`,
-      );
-    }
-    if (!Number.isInteger(initial) || initial < 0 || initial > max) {
-      throw new RangeError(
-        `Cannot create semaphore: initial must be an integer from 0 to ${max}, got ${initial}`,
-      );
-    }
-    this.#max = max;
-    this.#value = initial;
+    const counts = checkSemaphoreCounts(
+      max,
+      options.initial === undefined ? max : options.initial,
+      Infinity,
+    );
+    this.#max = counts.max;
+    this.#value = counts.initial;
   }
 
   /**
